@@ -1,0 +1,177 @@
+"""The typed data every stage passes on: articles in, a brief out.
+
+Frozen dataclasses only, so a stage can never change what an earlier one
+produced; a stage that refines an object returns a new one
+(``dataclasses.replace``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+DateBasis = Literal["front_matter", "header", "html", "dateline", "text", "feed", "file", "none"]
+"""Where an article's publication date came from (see DESIGN.md)."""
+
+EventDateBasis = Literal["explicit", "relative", "published", "none"]
+"""How a fact's event date was found: written out, resolved from a relative
+word ("on Tuesday") against the publication date, assumed to be the
+publication date, or not known."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. After ``read`` the text is raw (clutter and all) and
+    the metadata fields are hints; after ``clean`` the text is the body only
+    and the metadata is what the brief will show."""
+
+    id: str  # "S1", "S2", ... in input order; stable for a given input
+    path: str  # the file it came from; "file.jsonl:3" for line 3 of a JSONL file
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+    date_basis: DateBasis = "none"
+    duplicate_of: str | None = None  # id of the article this one copies
+    raw_format: str = "txt"  # txt, md, html, jsonl, feed, stdin
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that gave no article, and why: shown as one warning line."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    articles: tuple[Article, ...]
+    skipped: tuple[Skipped, ...] = ()
+    files: int = 0  # how many files were looked at
+
+    @property
+    def summary_line(self) -> str:
+        return (
+            f"read {len(self.articles)} articles from {self.files} files"
+            f" ({len(self.skipped)} skipped)"
+        )
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme of the taxonomy (themes.toml)."""
+
+    id: str
+    label: str
+    lemmas: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    entity_labels: tuple[str, ...] = ()
+    weight: float = 1.0
+    lemma_weight: float = 1.0
+    phrase_weight: float = 2.0
+    entity_weight: float = 0.5
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    themes: tuple[Theme, ...]
+    source: str = "default"  # the file(s) it was loaded from
+
+    def theme(self, theme_id: str) -> Theme:
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(theme_id)
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme: str  # Theme.id
+    score: float
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A sentence of one article that carries a fact, with what spaCy found in it."""
+
+    source: str  # Article.id
+    sentence: str  # verbatim: article.text[start:end] == sentence
+    start: int
+    end: int
+    position: int  # index of the sentence in its article, 0 = first
+    themes: tuple[ThemeScore, ...] = ()
+    entities: tuple[str, ...] = ()  # normalized names ("Imran Khan", "Russia")
+    numbers: tuple[str, ...] = ()  # quantities as written ("3,000", "two-day")
+    lemmas: tuple[str, ...] = ()  # content-word lemmas, lower case, for ranking
+    event_date: date | None = None
+    event_date_basis: EventDateBasis = "none"
+    speaker: str | None = None  # who is quoted, when the sentence is a quote
+
+
+@dataclass(frozen=True)
+class Support:
+    """One sentence that backs a claim, and the source it is verbatim in."""
+
+    source: str  # Article.id
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str  # "C1", ...
+    text: str  # the most representative supporting sentence, verbatim
+    score: float
+    agreement: int  # distinct independent outlets among the support
+    support: tuple[Support, ...]
+    date: date | None = None
+    themes: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class ThemeSection:
+    id: str
+    label: str
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: date
+    text: str
+    sources: tuple[str, ...]  # Article ids
+
+
+@dataclass(frozen=True)
+class Divergence:
+    topic: str
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
+class Brief:
+    title: str
+    as_of: date | None
+    generated_at: str  # ISO 8601 UTC, from SOURCE_DATE_EPOCH when set
+    model: str  # "en_core_web_sm 3.8.0"
+    sources: tuple[Article, ...]
+    summary: tuple[Claim, ...]
+    themes: tuple[ThemeSection, ...]
+    timeline: tuple[TimelineEntry, ...] = ()
+    divergences: tuple[Divergence, ...] = ()
+    schema: str = "briefing/1"
+    notes: tuple[str, ...] = field(default=())  # warnings worth showing a reader
+
+    def source(self, source_id: str) -> Article:
+        for article in self.sources:
+            if article.id == source_id:
+                return article
+        raise KeyError(source_id)
