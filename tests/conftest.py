@@ -1,0 +1,39 @@
+"""Shared fixtures: real inputs (the example corpus, the seed articles) and
+one loaded spaCy model per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(shared_dir: Path) -> Path:
+    seeds = shared_dir / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("../shared/seeds is absent")
+    return seeds
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from briefing.analyze import load_model
+
+    return load_model()
