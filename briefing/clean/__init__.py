@@ -95,10 +95,10 @@ def clean_article(article: Article, *, today: date) -> Article:
     )
     outlet = first_outlet(
         article.outlet,
+        clues.byline,
         clues.dateline_credit,
         clues.tail_credit,
         clues.credit_line,
-        clues.byline,
         reported_outlet(body[:3]),
     )
     return replace(
@@ -143,11 +143,13 @@ def strip_clutter(paragraphs: list[str], clues: Clues, *, us_order: bool) -> lis
                 paragraph = paragraph[length:].strip()
                 if not paragraph:
                     continue
+        if clutter_kind(paragraph):
+            if credit := credit_line_outlet(paragraph):  # "Published in Dawn, April 8th, 2021"
+                clues.credit_line = clues.credit_line or credit
+                clues.header_date = clues.header_date or header_line_date(paragraph, us_order=us_order)
+            continue
         if near_top and (found := header_line_date(paragraph, us_order=us_order)):
             clues.header_date = clues.header_date or found
-            continue
-        if clutter_kind(paragraph):
-            clues.credit_line = clues.credit_line or credit_line_outlet(paragraph)
             continue
         if near_top and (named := byline_outlet(paragraph)):
             clues.byline = clues.byline or named

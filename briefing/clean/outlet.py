@@ -3,10 +3,12 @@ would tell from the page.
 
 Input is the metadata hint from the reader and clues found in the raw text;
 output is one outlet name. Order: the reader's hint (front matter, JSONL,
-sidecar, HTML site name, feed title); a dateline credit "(Reuters)"; a
-credit tail ("--IANS", "= DNA", "__Tribune.com", "-PR") or credit line
-("Published in Dawn, ...", "Source: ..."); a byline naming an outlet; "X
-reported" / "reports X" near the top. Credits are named as outlets.toml says.
+sidecar, HTML site name, feed title); a byline naming an outlet ("By Staff
+Reporter, Meridian Post": the site that republished a wire story is its
+outlet, the wire is not); a dateline credit "(Reuters)"; a credit tail
+("--IANS", "= DNA", "__Tribune.com", "-PR"); a credit line ("Published in
+Dawn, ...", "Source: ..."); "X reported" / "reports X" near the top.
+Credits are named as outlets.toml says; "-PR" is a press release.
 """
 
 from __future__ import annotations
