@@ -1,0 +1,121 @@
+"""The dedupe stage: wire copies and lightly edited re-runs are marked as
+copies of the earliest article; different stories on one event are not."""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from datasketch import MinHash
+
+from briefing.clean import clean_article
+from briefing.dedupe import THRESHOLD, mark_duplicates, shingles
+from briefing.model import Article
+from briefing.read import read_inputs
+
+WIRE = """KEMIR, Tarvia, March 6 (Northgate Wire) - Twelve Tarvian soldiers were killed on Wednesday in a clash with Sarkand forces in the disputed Ashar Valley, Tarvia's Defence Ministry said, the deadliest fighting on the border in years.
+
+The ministry said Sarkand troops opened fire on a Tarvian border post at dawn and that the fighting lasted several hours before a local ceasefire was agreed through military channels.
+
+About 4,000 people fled villages near the line of contact and were sheltering in schools and sports halls in Kemir, the regional governor said.
+
+Sarkand's government said its forces had returned fire after Tarvian units crossed into its territory, and accused Vostan of provoking the clash to strengthen its hand in talks.
+
+Oil and gas prices rose in early trading as investors weighed the risk to export routes in the region, while diplomats in Halden called on both sides to show restraint."""
+
+
+def article(number: int, text: str, published: date | None = None, outlet: str = "Outlet") -> Article:
+    return Article(id=f"S{number}", path=f"{number}.txt", text=text, outlet=f"{outlet} {number}", published=published)
+
+
+def lightly_edited(text: str) -> str:
+    """The same story as another site runs it: a few words changed, one sentence added."""
+    edited = text.replace("About 4,000", "Around 4,000").replace("said", "stated", 2).replace("rose", "climbed")
+    return edited + "\n\nTarvia's Foreign Ministry summoned Sarkand's ambassador in Vostan later on Wednesday."
+
+
+def other_story(seed: int) -> str:
+    rng = random.Random(seed)
+    words = "minister talks gas border trade bank rate port rail grain vote court police army water power budget".split()
+    return " ".join(rng.choice(words) for _ in range(120)) + "."
+
+
+def test_an_exact_copy_points_at_the_first_article():
+    marked = mark_duplicates([article(1, WIRE), article(2, other_story(1)), article(3, WIRE)])
+    assert [a.duplicate_of for a in marked] == [None, None, "S1"]
+
+
+def test_a_lightly_edited_republication_is_a_copy():
+    marked = mark_duplicates([article(1, WIRE), article(2, lightly_edited(WIRE))])
+    assert marked[1].duplicate_of == "S1"
+
+
+def test_the_earliest_published_article_is_the_original_even_when_read_later():
+    marked = mark_duplicates([
+        article(1, lightly_edited(WIRE), date(2024, 3, 7)),
+        article(2, WIRE, date(2024, 3, 6)),
+        article(3, WIRE, None),
+    ])
+    assert [a.duplicate_of for a in marked] == ["S2", None, "S2"]
+
+
+def test_articles_keep_their_order_and_everything_but_the_mark():
+    articles = [article(1, WIRE, date(2024, 3, 6)), article(2, WIRE, date(2024, 3, 6))]
+    marked = mark_duplicates(articles)
+    assert [a.id for a in marked] == ["S1", "S2"]
+    assert marked[1].text == WIRE and marked[1].outlet == "Outlet 2" and marked[1].published == date(2024, 3, 6)
+
+
+def test_empty_texts_copy_nothing():
+    marked = mark_duplicates([article(1, ""), article(2, ""), article(3, WIRE)])
+    assert [a.duplicate_of for a in marked] == [None, None, None]
+
+
+def test_marking_is_deterministic():
+    articles = [article(n, lightly_edited(WIRE) if n % 2 else WIRE) for n in range(1, 9)]
+    assert mark_duplicates(articles) == mark_duplicates(list(articles))
+
+
+def test_threshold_separates_copies_from_stories_that_share_quotes():
+    def jaccard(first: str, second: str) -> float:
+        a, b = shingles(first), shingles(second)
+        return len(a & b) / len(a | b)
+
+    assert jaccard(WIRE, lightly_edited(WIRE)) > THRESHOLD + 0.2
+    assert jaccard(WIRE, other_story(1)) < THRESHOLD - 0.3
+
+
+def test_each_article_is_compared_with_its_likely_copies_only(monkeypatch):
+    calls = 0
+    original = MinHash.jaccard
+
+    def counted(self, other):
+        nonlocal calls
+        calls += 1
+        return original(self, other)
+
+    monkeypatch.setattr(MinHash, "jaccard", counted)
+    articles = [article(n, other_story(n)) for n in range(1, 301)] + [article(301, WIRE), article(302, WIRE)]
+    marked = mark_duplicates(articles)
+    assert marked[-1].duplicate_of == "S301"
+    assert calls < 300, "a pairwise comparison would make about 45,000 calls"
+
+
+def test_seed_articles_are_different_stories(seeds_dir: Path):
+    articles = [clean_article(a, today=date(2026, 1, 1)) for a in read_inputs([seeds_dir]).articles]
+    assert [a.duplicate_of for a in mark_duplicates(articles)] == [None] * 5
+
+
+def test_example_corpus_duplicates_are_those_of_the_manifest(examples_dir: Path):
+    manifest_path = examples_dir / "MANIFEST.toml"
+    if not manifest_path.is_file():
+        pytest.skip("examples/MANIFEST.toml is absent")
+    manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+    articles = [clean_article(a, today=date(2026, 1, 1)) for a in read_inputs([examples_dir]).articles]
+    names = {a.id: Path(a.path).name for a in articles}
+    found = {names[a.id]: names[a.duplicate_of] for a in mark_duplicates(articles) if a.duplicate_of}
+    expected = {name: spec["duplicate_of"] for name, spec in manifest["files"].items() if spec.get("duplicate")}
+    assert found == expected and expected
