@@ -1,0 +1,159 @@
+"""Event dates for the extract stage: a sentence's DATE/TIME entities and the article's
+publication date in, one event date and how it was found out.
+
+Conventions (news is written about the past, so a bare day looks back):
+
+- explicit dates: "5 March 2024", "March 5", "June 2019" (month-level: the
+  1st), "2019" (year-level: 1 January); a missing year is the one that puts
+  the date nearest the publication date; a range "23-24 February" is its
+  first day.
+- "today", "tonight", "this morning", "earlier today": the publication
+  date; "yesterday", "last night": the day before; "tomorrow": the day after.
+- a weekday ("Tuesday", "on Tuesday", "Wednesday night") is the most recent
+  such day on or before publication; in a sentence in the future tense
+  ("will ... on Friday") the next such day on or after it. "last Tuesday"
+  is strictly before, "next Tuesday" strictly after publication.
+- week-level words resolve to the Monday that starts the week: "this week"
+  and "earlier this week" to this week's Monday, "last week" to the
+  previous week's Monday, "next week" to the next one.
+- month- and year-level words resolve to the 1st: "earlier this month",
+  "last month", "next month", "last year"; "N days/weeks/months ago" count
+  back from publication.
+- what cannot be pinned to a day ("later this year", "recent months",
+  "two-day", "23 years") resolves to nothing, and the fact falls back to its
+  publication date (basis "published").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
+from spacy.tokens import Span
+
+from briefing.model import EventDateBasis
+
+WEEKDAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR, "saturday": SA, "sunday": SU}
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}
+FUTURE_AUXILIARIES = {"will", "shall", "'ll", "’ll", "wo"}
+
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_RANGE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*\d{1,2}(?=(?:st|nd|rd|th)?\b)")
+EXPLICIT_PATTERNS = (
+    re.compile(rf"\b{_YEAR}-(?P<month_number>\d{{2}})-(?P<day>\d{{2}})\b"),
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR})?"),
+    re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"),
+    re.compile(rf"\b{_MONTH}\b"),
+    re.compile(rf"\b{_YEAR}\b"),
+)
+
+
+def resolve_explicit_date(expression: str, published: date | None) -> date | None:
+    """A written-out date ("5 March 2024", "March 5", "June 2019", "2019"), year filled in from publication."""
+    text = _RANGE.sub(r"\1", expression.casefold())
+    for pattern in EXPLICIT_PATTERNS:
+        found = pattern.search(text)
+        if not found:
+            continue
+        parts = found.groupdict()
+        if pattern is EXPLICIT_PATTERNS[-1]:
+            return date(int(parts["year"]), 1, 1)
+        month = int(parts["month_number"]) if parts.get("month_number") else MONTHS[parts["month"][:3]]
+        day = int(parts["day"]) if parts.get("day") else 1
+        if parts.get("year"):
+            return _valid_date(int(parts["year"]), month, day)
+        if published is None:
+            return None
+        candidates = [_valid_date(year, month, day) for year in (published.year - 1, published.year, published.year + 1)]
+        return min((candidate for candidate in candidates if candidate), key=lambda day_: abs(day_ - published), default=None)
+    return None
+
+
+def _valid_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def resolve_relative_date(expression: str, published: date, *, future: bool = False) -> date | None:
+    """A relative expression ("on Tuesday", "last week", "yesterday") resolved against the publication date."""
+    text = " ".join(re.sub(r"[^\w\s'’-]", " ", expression.casefold()).split())
+    if re.search(r"\b(later this|recent|past few|coming (days|weeks|months)|last few)\b", text):
+        return None
+    if re.search(r"\b(today|tonight|this (morning|afternoon|evening)|earlier in the day|later in the day|the same day)\b", text):
+        return published
+    if "day before yesterday" in text:
+        return published - timedelta(days=2)
+    if re.search(r"\b(yesterday|last night|last evening)\b", text):
+        return published - timedelta(days=1)
+    if "day after tomorrow" in text:
+        return published + timedelta(days=2)
+    if "tomorrow" in text:
+        return published + timedelta(days=1)
+    ago = re.search(r"\b(\d+|[a-z]+) (day|week|month|year)s? ago\b", text)
+    if ago:
+        count = int(ago.group(1)) if ago.group(1).isdigit() else NUMBER_WORDS.get(ago.group(1))
+        return published - relativedelta(**{f"{ago.group(2)}s": count}) if count else None
+    for weekday_name, weekday in WEEKDAYS.items():
+        if weekday_name in text:
+            return _resolve_weekday(text, weekday, published, future=future)
+    week = re.search(r"\b(last|previous|past|this|current|next|coming) week\b", text)
+    if week:
+        monday = published + relativedelta(weekday=MO(-1))
+        return monday + timedelta(weeks={"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(week.group(1), 0))
+    month = re.search(r"\b(last|previous|past|this|current|next|coming) month\b", text)
+    if month:
+        shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(month.group(1), 0)
+        return (published + relativedelta(months=shift)).replace(day=1)
+    year = re.search(r"\b(last|previous|past|this|current|next|coming) year\b", text)
+    if year:
+        shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(year.group(1), 0)
+        return date(published.year + shift, 1, 1)
+    return None
+
+
+def _resolve_weekday(text: str, weekday, published: date, *, future: bool) -> date:
+    if re.search(r"\b(next|coming)\b", text):
+        return published + relativedelta(days=1, weekday=weekday(+1))
+    if re.search(r"\b(last|past|previous)\b", text):
+        return published + relativedelta(days=-1, weekday=weekday(-1))
+    return published + relativedelta(weekday=weekday(+1) if future else weekday(-1))
+
+
+def is_future(sentence: Span, at: int) -> bool:
+    """True when the verb nearest before token ``at`` (or else the first after it) is in the future
+    tense: "will travel to Moscow on Friday", but not "will supply ..., officials said on Friday"."""
+    doc = sentence.doc
+    verbs = [token for token in doc[sentence.start:at] if token.pos_ == "VERB"][-1:]
+    verbs = verbs or [token for token in doc[at:sentence.end] if token.pos_ == "VERB"][:1]
+    if not verbs:
+        return any(token.lower_ in FUTURE_AUXILIARIES for token in sentence)
+    verb = verbs[0]
+    return any(token.lower_ in FUTURE_AUXILIARIES for token in doc[max(sentence.start, verb.i - 3):verb.i])
+
+
+def event_date(sentence: Span, published: date | None) -> tuple[date | None, EventDateBasis]:
+    """The date the sentence's event happened, from its first resolvable DATE/TIME entity, else publication."""
+    for entity in sentence.ents:
+        if entity.label_ not in ("DATE", "TIME"):
+            continue
+        explicit = resolve_explicit_date(entity.text, published)
+        if explicit is not None:
+            return explicit, "explicit"
+        if published is not None:
+            relative = resolve_relative_date(entity.text, published, future=is_future(sentence, entity.start))
+            if relative is not None:
+                return relative, "relative"
+    return (published, "published") if published is not None else (None, "none")

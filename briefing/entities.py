@@ -1,0 +1,191 @@
+"""Entity names for the extract stage: spaCy entity spans in, one canonical name per thing out.
+
+An alias table (``briefing/data/aliases.toml``, extendable by the user) says
+which written forms mean the same country or body ("the Russian Federation"
+is "Russia"), which nationality words count as the country, and which
+titles to strip from a person's name ("PM Imran Khan" is "Imran Khan").
+Within one article a short name ("Khan", "Lavrov") becomes the full name
+seen elsewhere in the same article when only one full name fits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from briefing.errors import ThemesError
+from briefing.themes import read_toml
+
+DEFAULT_ALIASES = files("briefing") / "data" / "aliases.toml"
+
+NAMED_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "NORP")
+"""Entity labels that name a thing a reader would follow across sources."""
+
+PERSON_LIKE = ("PERSON", "ORG", "GPE")
+"""The small model often calls a person ORG or GPE ("Lavrov", "Qureshi"); these may be re-read as people."""
+
+_EDGE_JUNK = " \t\n\"'“”‘’«»()[]{}<>,.;:!?-–—#@*_=/\\|"
+_POSSESSIVE = re.compile(r"['’]s?$")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_PARENTHESES = re.compile(r"\s*\([^)]*(?:\)|$)")
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """Canonical names for written forms (keys are case-folded)."""
+
+    names: Mapping[str, str] = field(default_factory=dict)
+    demonyms: Mapping[str, str] = field(default_factory=dict)
+    titles: tuple[str, ...] = ()  # longest first, so "Prime Minister" goes before "Minister"
+    source: str = "default"
+
+    def canonical(self, name: str) -> str:
+        return self.names.get(name.casefold(), name)
+
+
+def load_aliases(path: Path | None = None) -> Aliases:
+    """The default alias table with the user's file merged over it (its entries win, its titles add)."""
+    names, demonyms, titles = _parse_aliases(read_toml(DEFAULT_ALIASES, "aliases.toml"), "aliases.toml")
+    source = "default"
+    if path is not None:
+        path = Path(path)
+        user_names, user_demonyms, user_titles = _parse_aliases(read_toml(path, str(path)), str(path))
+        names |= user_names
+        demonyms |= user_demonyms
+        titles = [*titles, *user_titles]
+        source = f"default + {path}"
+    ordered_titles = tuple(sorted(dict.fromkeys(titles), key=lambda title: (-len(title), title)))
+    return Aliases(names=names, demonyms=demonyms, titles=ordered_titles, source=source)
+
+
+def _parse_aliases(document: Mapping[str, Any], name: str) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    for key in document:
+        if key not in ("aliases", "demonyms", "titles"):
+            raise ThemesError(f"{name}: unknown key '{key}' (expected aliases, demonyms, titles)")
+    tables = []
+    for key in ("aliases", "demonyms"):
+        table = document.get(key, {})
+        if not isinstance(table, dict) or not all(isinstance(value, str) and value.strip() for value in table.values()):
+            raise ThemesError(f"{name}: [{key}] must map names to non-empty strings")
+        tables.append({written.strip().casefold(): canonical.strip() for written, canonical in table.items()})
+    titles = document.get("titles", [])
+    if not isinstance(titles, list) or not all(isinstance(title, str) and title.strip() for title in titles):
+        raise ThemesError(f"{name}: 'titles' must be a list of non-empty strings")
+    return tables[0], tables[1], [title.strip() for title in titles]
+
+
+def clean_name(text: str) -> str:
+    """Collapse spaces, drop emoji, quotes, a possessive and a leading "the"."""
+    text = "".join(char for char in text if unicodedata.category(char) not in ("So", "Sk", "Cs", "Co"))
+    text = _PARENTHESES.sub("", " ".join(text.split())).strip(_EDGE_JUNK)
+    text = _POSSESSIVE.sub("", text).strip(_EDGE_JUNK)
+    return _LEADING_THE.sub("", text)
+
+
+def strip_titles(name: str, aliases: Aliases) -> tuple[str, str | None]:
+    """The name without leading titles (and nationality words), and the last title stripped."""
+    stripped_title = None
+    changed = True
+    while changed:
+        changed = False
+        first, _, rest = name.partition(" ")
+        if rest and first.casefold() in aliases.demonyms:
+            name, changed = rest, True
+            continue
+        for title in aliases.titles:
+            if name.casefold().startswith(title.casefold() + " "):
+                name = name[len(title) + 1:].lstrip()
+                stripped_title = title
+                changed = True
+                break
+    return name, stripped_title
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One entity span and the canonical name it resolves to in its article."""
+
+    start: int  # token offsets in the doc
+    end: int
+    label: str
+    name: str
+    person: bool
+
+
+def resolve_mentions(doc: Doc, aliases: Aliases) -> list[Mention]:
+    """Canonical names of the article's entity spans, short names expanded to full ones where unambiguous."""
+    drafts = []
+    for entity in doc.ents:
+        if entity.label_ not in NAMED_LABELS:
+            continue
+        draft = _draft(entity, aliases)
+        if draft is not None:
+            drafts.append(draft)
+    full_names = {name for _, _, _, name, person in drafts if person and " " in name}
+    resolved = []
+    for start, end, label, name, person in drafts:
+        if label in PERSON_LIKE and name not in full_names:
+            expanded = _expand_short_name(name, full_names)
+            if expanded is not None:
+                name, person = expanded, True
+        resolved.append(Mention(start=start, end=end, label=label, name=aliases.canonical(name), person=person))
+    return resolved
+
+
+def _draft(entity: Span, aliases: Aliases) -> tuple[int, int, str, str, bool] | None:
+    if entity.label_ == "PERSON":
+        entity = _with_given_names(entity, aliases)
+    text = clean_name(entity.text)
+    if len(text) < 2 or not any(char.isalpha() for char in text) or "@" in text or "#" in text or "twitter.com" in text:
+        return None
+    if entity.label_ == "NORP":
+        country = aliases.demonyms.get(text.casefold())
+        return (entity.start, entity.end, "GPE", country, False) if country else None
+    if text.casefold() in aliases.names:
+        return entity.start, entity.end, entity.label_, aliases.names[text.casefold()], entity.label_ == "PERSON"
+    person = entity.label_ == "PERSON" or (entity.label_ in PERSON_LIKE and _follows_title(entity, aliases))
+    if person:
+        text, _ = strip_titles(text, aliases)
+        text = aliases.canonical(text)
+    return entity.start, entity.end, entity.label_, text, person
+
+
+def _with_given_names(entity: Span, aliases: Aliases) -> Span:
+    """The small model sometimes tags only the surname ("Imran [Khan]"); take in capitalized names before it."""
+    titles = {title.casefold() for title in aliases.titles}
+    start = entity.start
+    while (
+        start > max(0, entity.start - 2)
+        and (token := entity.doc[start - 1]).pos_ == "PROPN" and token.is_title and not token.ent_type_
+        and token.lower_ not in titles and token.lower_ not in aliases.demonyms
+    ):
+        start -= 1
+    return Span(entity.doc, start, entity.end, label=entity.label) if start != entity.start else entity
+
+
+def _follows_title(entity: Span, aliases: Aliases) -> bool:
+    """True when the words right before the entity are a person's title ("FM Shah Mahmood Qureshi")."""
+    before = " " + entity.doc[max(0, entity.start - 3): entity.start].text.casefold()
+    return any(before.endswith(" " + title.casefold()) for title in aliases.titles)
+
+
+def _expand_short_name(name: str, full_names: Iterable[str]) -> str | None:
+    """The one full name that contains every word of ``name`` (or that ``name`` ends with), if exactly one does."""
+    words = name.casefold().split()
+    fits = [
+        full for full in full_names
+        if set(words) <= set(full.casefold().split()) or name.casefold().endswith(" " + full.casefold())
+    ]
+    return fits[0] if len(fits) == 1 else None
+
+
+def names_in(mentions: Iterable[Mention], start: int, end: int) -> tuple[str, ...]:
+    """Canonical names of the mentions inside tokens [start, end), deduplicated in order of appearance."""
+    return tuple(dict.fromkeys(mention.name for mention in mentions if start <= mention.start and mention.end <= end))

@@ -1,0 +1,241 @@
+"""Theme taxonomy: a TOML file in, a ``Taxonomy`` and per-sentence theme scores out.
+
+The default taxonomy ships in ``briefing/data/themes.toml``. A user file
+extends it (a known theme id adds lemmas and phrases and overrides label and
+weights; a new id adds a theme) unless it says ``replace = true`` at the top
+or the caller passes ``replace=True``, and then it is used alone.
+
+Terms are matched on lower-cased lemmas with spaCy's ``Matcher``, so
+"pipelines", "Pipeline" and "pipeline" are one term, and a hyphen between
+two words of a term is optional ("counter terrorism" matches
+"counter-terrorism").
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import replace as with_changes
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from briefing.errors import ThemesError
+from briefing.model import Taxonomy, Theme, ThemeScore
+
+DEFAULT_THEMES = files("briefing") / "data" / "themes.toml"
+
+MIN_THEME_SCORE = 0.3
+"""A sentence belongs to a theme whose normalized score reaches this (one lemma match scores 0.5)."""
+
+LIST_KEYS = ("lemmas", "phrases", "entity_labels")
+WEIGHT_KEYS = ("weight", "lemma_weight", "phrase_weight", "entity_weight")
+THEME_KEYS = ("label", *LIST_KEYS, *WEIGHT_KEYS)
+TOP_LEVEL_KEYS = ("replace", "themes")
+THEME_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+HYPHENS = ["-", "–", "‑"]
+
+if not Token.has_extension("theme_key"):
+    Token.set_extension("theme_key", getter=lambda token: token.lemma_.lower())
+
+
+def read_toml(source: Path | Traversable, name: str) -> dict[str, Any]:
+    """Parse a TOML file, turning syntax errors into one line naming the file and line."""
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ThemesError(f"{name}: cannot read ({getattr(error, 'strerror', None) or error})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        located = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+        if located:
+            problem = message[: located.start()] + message[located.end():]
+            raise ThemesError(f"{name}:{located.group(1)}: {problem} (column {located.group(2)})") from None
+        raise ThemesError(f"{name}: {message}") from None
+
+
+def load_taxonomy(path: Path | None = None, *, replace: bool = False) -> Taxonomy:
+    """The default taxonomy, extended by (or, with replace, replaced by) the user's file."""
+    default = _parse_taxonomy(read_toml(DEFAULT_THEMES, "themes.toml"), "themes.toml", DEFAULT_THEMES)
+    if path is None:
+        return Taxonomy(themes=tuple(default.values()), source="default")
+    path = Path(path)
+    document = read_toml(path, str(path))
+    user = _parse_taxonomy(document, str(path), path)
+    if replace or document.get("replace") is True:
+        if not user:
+            raise ThemesError(f"{path}: replaces the default taxonomy but defines no themes")
+        return Taxonomy(themes=tuple(user.values()), source=str(path))
+    merged = dict(default)
+    for theme_id, theme in user.items():
+        merged[theme_id] = _extend(merged[theme_id], theme, document["themes"][theme_id]) if theme_id in merged else theme
+    return Taxonomy(themes=tuple(merged.values()), source=f"default + {path}")
+
+
+def _extend(base: Theme, extra: Theme, written: Mapping[str, Any]) -> Theme:
+    """A known theme extended by a user's table: lists added, label and weights overridden."""
+    changes: dict[str, Any] = {key: _unique((*getattr(base, key), *getattr(extra, key))) for key in LIST_KEYS}
+    for key in ("label", *WEIGHT_KEYS):
+        if key in written:
+            changes[key] = getattr(extra, key)
+    return with_changes(base, **changes)
+
+
+def _parse_taxonomy(document: Mapping[str, Any], name: str, source: Path | Traversable) -> dict[str, Theme]:
+    """Check the shape of a taxonomy document and build its themes, in file order."""
+    for key in document:
+        if key not in TOP_LEVEL_KEYS:
+            raise ThemesError(f"{_where(name, source, key)}: unknown key '{key}' (expected {', '.join(TOP_LEVEL_KEYS)})")
+    if not isinstance(document.get("replace", False), bool):
+        raise ThemesError(f"{_where(name, source, 'replace')}: 'replace' must be true or false")
+    tables = document.get("themes", {})
+    if not isinstance(tables, dict):
+        raise ThemesError(f"{name}: 'themes' must be a table of [themes.ID] tables")
+    return {theme_id: _parse_theme(theme_id, table, name, source) for theme_id, table in tables.items()}
+
+
+def _parse_theme(theme_id: str, table: Any, name: str, source: Path | Traversable) -> Theme:
+    where = f"{_where(name, source, f'[themes.{theme_id}]')}: theme '{theme_id}'"
+    if not THEME_ID.match(theme_id):
+        raise ThemesError(f"{where}: an id is lower-case letters, digits, '-' or '_'")
+    if not isinstance(table, dict):
+        raise ThemesError(f"{where}: must be a table")
+    fields: dict[str, Any] = {}
+    for key, value in table.items():
+        at = f"{_where(name, source, key, after=f'[themes.{theme_id}]')}: theme '{theme_id}'"
+        if key not in THEME_KEYS:
+            raise ThemesError(f"{at}: unknown key '{key}' (expected {', '.join(THEME_KEYS)})")
+        if key == "label" and not (isinstance(value, str) and value.strip()):
+            raise ThemesError(f"{at}: 'label' must be a non-empty string")
+        if key in LIST_KEYS and not (isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)):
+            raise ThemesError(f"{at}: '{key}' must be a list of non-empty strings")
+        if key in WEIGHT_KEYS and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+            raise ThemesError(f"{at}: '{key}' must be a number >= 0")
+        fields[key] = value
+    lists = {key: _unique(item.strip() for item in fields.get(key, ())) for key in LIST_KEYS}
+    weights = {key: float(fields[key]) for key in WEIGHT_KEYS if key in fields}
+    label = fields.get("label") or theme_id.replace("_", " ").capitalize()
+    return Theme(id=theme_id, label=label.strip(), **lists, **weights)
+
+
+def _where(name: str, source: Path | Traversable, key: str, *, after: str | None = None) -> str:
+    """``name:line`` of the first line that starts with ``key`` (after a header), for error messages."""
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return name
+    start = 0
+    if after is not None:
+        start = next((number for number, line in enumerate(lines) if line.strip() == after), 0)
+    for number in range(start, len(lines)):
+        stripped = lines[number].strip()
+        if stripped.startswith(key) and (key.startswith("[") or stripped[len(key):].lstrip().startswith("=")):
+            return f"{name}:{number + 1}"
+    return name
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def format_taxonomy(taxonomy: Taxonomy) -> str:
+    """The taxonomy as plain text, for ``briefing themes``."""
+    out = [f"Theme taxonomy ({taxonomy.source}): {len(taxonomy.themes)} themes", ""]
+    for theme in taxonomy.themes:
+        out.append(f"{theme.id}: {theme.label}" + (f" (weight {theme.weight:g})" if theme.weight != 1.0 else ""))
+        for key, title, weight in (
+            ("lemmas", "lemmas", theme.lemma_weight),
+            ("phrases", "phrases", theme.phrase_weight),
+            ("entity_labels", "entity labels", theme.entity_weight),
+        ):
+            values = getattr(theme, key)
+            if values:
+                text = f"{title} (x{weight:g}): " + ", ".join(values)
+                out.append(textwrap.fill(text, width=88, initial_indent="  ", subsequent_indent="    "))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+class ThemeMatcher:
+    """Scores sentences against a taxonomy; built once per model and taxonomy."""
+
+    def __init__(self, nlp: Language, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.matcher = Matcher(nlp.vocab)
+        terms = sorted({term for theme in taxonomy.themes for term in (*theme.lemmas, *theme.phrases)})
+        patterns = {term: _term_pattern(doc) for term, doc in zip(terms, nlp.pipe(terms), strict=True)}
+        for theme in taxonomy.themes:
+            for kind, kind_terms in (("lemma", theme.lemmas), ("phrase", theme.phrases)):
+                usable = [patterns[term] for term in kind_terms if patterns[term]]
+                if usable:
+                    self.matcher.add(f"{theme.id}\t{kind}", usable)
+
+    def sentence_scores(self, doc: Doc) -> dict[int, tuple[ThemeScore, ...]]:
+        """Theme scores of every sentence of ``doc`` that has any, keyed by the sentence's first token."""
+        found: dict[int, dict[str, list[tuple[Span, str]]]] = {}
+        for match_id, start, end in self.matcher(doc):
+            theme_id, kind = doc.vocab.strings[match_id].split("\t")
+            sentence_start = doc[start].sent.start
+            found.setdefault(sentence_start, {}).setdefault(theme_id, []).append((Span(doc, start, end), kind))
+        return {
+            sentence_start: self._score(doc[sentence_start].sent, by_theme)
+            for sentence_start, by_theme in found.items()
+        }
+
+    def score(self, sentence: Span) -> tuple[ThemeScore, ...]:
+        """Theme scores of one sentence (or any span), best first."""
+        return self._score(sentence, self._matches_in(sentence))
+
+    def _matches_in(self, span: Span) -> dict[str, list[tuple[Span, str]]]:
+        by_theme: dict[str, list[tuple[Span, str]]] = {}
+        for match_id, start, end in self.matcher(span):
+            theme_id, kind = span.doc.vocab.strings[match_id].split("\t")
+            by_theme.setdefault(theme_id, []).append((span[start:end], kind))
+        return by_theme
+
+    def _score(self, sentence: Span, by_theme: Mapping[str, list[tuple[Span, str]]]) -> tuple[ThemeScore, ...]:
+        """Sum the weights of the longest non-overlapping matches per theme, then squash into 0..1."""
+        labels = {entity.label_ for entity in sentence.ents}
+        scores = []
+        for theme in self.taxonomy.themes:
+            matches = by_theme.get(theme.id)
+            if not matches:
+                continue
+            kinds = {(span.start, span.end): kind for span, kind in matches}
+            kept = filter_spans([span for span, _ in matches])
+            raw = sum(theme.phrase_weight if kinds[(span.start, span.end)] == "phrase" else theme.lemma_weight for span in kept)
+            if labels.intersection(theme.entity_labels):
+                raw += theme.entity_weight
+            score = round(1.0 - 0.5 ** (raw * theme.weight), 3)
+            if score >= MIN_THEME_SCORE:
+                scores.append(ThemeScore(theme=theme.id, score=score))
+        return tuple(sorted(scores, key=lambda item: -item.score))
+
+
+def _term_pattern(term: Doc) -> list[dict[str, Any]]:
+    """One Matcher pattern for a term: each word by its written form or lemma, hyphens optional."""
+    pattern: list[dict[str, Any]] = []
+    for token in term:
+        if token.is_space:
+            continue
+        if token.text in HYPHENS:
+            continue
+        if pattern:
+            pattern.append({"ORTH": {"IN": HYPHENS}, "OP": "?"})
+        forms = {token.lower_, token.lemma_.lower()}
+        if token.pos_ in ("NOUN", "PROPN") and token.is_alpha:
+            # capitalized plurals ("Gas Pipelines") are tagged as proper nouns and keep their -s
+            forms |= {f"{form}s" for form in forms if not form.endswith("s")}
+        forms = sorted(forms)
+        pattern.append({"_": {"theme_key": {"IN": forms}}})
+    return pattern

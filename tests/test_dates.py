@@ -1,0 +1,97 @@
+"""Event dates: explicit and relative expressions resolved against the publication date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from briefing.dates import event_date, resolve_explicit_date, resolve_relative_date
+
+WEDNESDAY = date(2024, 3, 6)
+MONDAY = date(2024, 3, 4)
+FIRST_OF_MONTH = date(2024, 5, 1)  # a Wednesday
+NEW_YEAR = date(2025, 1, 1)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("expression", "published", "expected"),
+    [
+        ("on Tuesday", WEDNESDAY, date(2024, 3, 5)),
+        ("Wednesday", WEDNESDAY, WEDNESDAY),
+        ("Thursday", WEDNESDAY, date(2024, 2, 29)),
+        ("last Wednesday", WEDNESDAY, date(2024, 2, 28)),
+        ("next Tuesday", WEDNESDAY, date(2024, 3, 12)),
+        ("yesterday", WEDNESDAY, date(2024, 3, 5)),
+        ("today", WEDNESDAY, WEDNESDAY),
+        ("tonight", WEDNESDAY, WEDNESDAY),
+        ("Wednesday night", WEDNESDAY, WEDNESDAY),
+        ("last week", WEDNESDAY, date(2024, 2, 26)),
+        ("this week", WEDNESDAY, MONDAY),
+        ("last week", MONDAY, date(2024, 2, 26)),
+        ("this week", MONDAY, MONDAY),
+        ("Sunday", MONDAY, date(2024, 3, 3)),
+        ("yesterday", MONDAY, date(2024, 3, 3)),
+        ("yesterday", FIRST_OF_MONTH, date(2024, 4, 30)),
+        ("earlier this month", FIRST_OF_MONTH, FIRST_OF_MONTH),
+        ("last month", FIRST_OF_MONTH, date(2024, 4, 1)),
+        ("next month", FIRST_OF_MONTH, date(2024, 6, 1)),
+        ("yesterday", NEW_YEAR, date(2024, 12, 31)),
+        ("last month", NEW_YEAR, date(2024, 12, 1)),
+        ("last week", NEW_YEAR, date(2024, 12, 23)),
+        ("on Monday", NEW_YEAR, date(2024, 12, 30)),
+        ("last year", NEW_YEAR, date(2024, 1, 1)),
+        ("two days ago", WEDNESDAY, MONDAY),
+    ],
+)
+def test_relative_expressions_resolve_against_publication(expression, published, expected):
+    assert resolve_relative_date(expression, published) == expected
+
+
+def test_future_tense_weekday_looks_forward():
+    assert resolve_relative_date("on Friday", WEDNESDAY, future=True) == date(2024, 3, 8)
+    assert resolve_relative_date("on Friday", WEDNESDAY) == date(2024, 3, 1)
+
+
+@pytest.mark.parametrize("expression", ["later this year", "recent months", "two-day", "23 years", "the almost three hours"])
+def test_vague_expressions_resolve_to_nothing(expression):
+    assert resolve_relative_date(expression, WEDNESDAY) is None
+    assert resolve_explicit_date(expression, WEDNESDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "published", "expected"),
+    [
+        ("5 March 2024", WEDNESDAY, date(2024, 3, 5)),
+        ("March 5", WEDNESDAY, date(2024, 3, 5)),
+        ("June 13, 2019", WEDNESDAY, date(2019, 6, 13)),
+        ("June 2019", WEDNESDAY, date(2019, 6, 1)),
+        ("August 5", date(2019, 9, 27), date(2019, 8, 5)),
+        ("December 28", date(2025, 1, 3), date(2024, 12, 28)),
+        ("23-24 February", date(2022, 2, 25), date(2022, 2, 23)),
+        ("27 Sep, 2019", WEDNESDAY, date(2019, 9, 27)),
+    ],
+)
+def test_explicit_dates_fill_a_missing_year_from_publication(expression, published, expected):
+    assert resolve_explicit_date(expression, published) == expected
+
+
+def test_sentence_event_date_prefers_its_date_entity(nlp):
+    doc = nlp("Lavrov arrived in Islamabad on Tuesday for talks with Qureshi.")
+    assert event_date(doc[:], WEDNESDAY) == (date(2024, 3, 5), "relative")
+
+
+def test_sentence_with_a_written_date_is_explicit(nlp):
+    doc = nlp("The two leaders met in Bishkek on June 13, 2019 and discussed trade.")
+    assert event_date(doc[:], WEDNESDAY) == (date(2019, 6, 13), "explicit")
+
+
+def test_sentence_in_future_tense_looks_forward(nlp):
+    doc = nlp("The minister will travel to Moscow on Friday for talks.")
+    assert event_date(doc[:], WEDNESDAY) == (date(2024, 3, 8), "relative")
+
+
+def test_sentence_without_a_date_falls_back_to_publication(nlp):
+    doc = nlp("The two sides discussed trade and energy cooperation.")
+    assert event_date(doc[:], WEDNESDAY) == (WEDNESDAY, "published")
+    assert event_date(doc[:], None) == (None, "none")
