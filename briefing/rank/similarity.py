@@ -1,0 +1,135 @@
+"""Which facts say the same thing: sparse TF-IDF, a nearest-neighbour graph,
+LexRank centrality and star-shaped groups.
+
+Nothing here builds a dense sentence-by-sentence matrix, so 250,000
+sentences fit in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from briefing.model import Fact
+from briefing.rank.quantities import conflicting
+
+DATED = ("explicit", "relative")
+"""Event-date bases that come from the text itself, not from the publication date."""
+
+
+def features(fact: Fact) -> tuple[str, ...]:
+    """What two sentences can share: lemmas, entities, quantities and a written date."""
+    extra = [f"entity:{name.casefold()}" for name in fact.entities]
+    extra += [f"number:{number.casefold()}" for number in fact.numbers]
+    if fact.event_date and fact.event_date_basis in DATED:
+        extra.append(f"date:{fact.event_date.isoformat()}")
+    return tuple(fact.lemmas) + tuple(extra)
+
+
+def _given(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The analyzer for TfidfVectorizer: spaCy has already tokenized."""
+    return tokens
+
+
+def vectorize(facts: Sequence[Fact]) -> sp.csr_matrix:
+    """Unit-length sparse TF-IDF rows, one per fact."""
+    if not facts:
+        return sp.csr_matrix((0, 0))
+    vectorizer = TfidfVectorizer(analyzer=_given, sublinear_tf=True, norm="l2")
+    try:
+        return vectorizer.fit_transform([features(fact) for fact in facts]).tocsr()
+    except ValueError:  # no fact has any feature
+        return sp.csr_matrix((len(facts), 1))
+
+
+def neighbour_graph(
+    vectors: sp.csr_matrix, *, threshold: float, neighbours: int, block: int = 2048
+) -> sp.csr_matrix:
+    """Symmetric sparse cosine graph: each row's best ``neighbours`` at or above
+    ``threshold``, no self-loops. Rows are multiplied a block at a time, so
+    memory grows with the number of links, never with rows squared."""
+    n = vectors.shape[0]
+    rows, cols, sims = [], [], []
+    transposed = vectors.T.tocsc()
+    for start in range(0, n, block):
+        product = (vectors[start : start + block] @ transposed).tocsr()
+        product.data[product.data < threshold] = 0
+        product.eliminate_zeros()
+        for offset in range(product.shape[0]):
+            row = start + offset
+            lo, hi = product.indptr[offset], product.indptr[offset + 1]
+            idx, val = product.indices[lo:hi], product.data[lo:hi]
+            keep = idx != row
+            idx, val = idx[keep], val[keep]
+            if len(idx) > neighbours:
+                best = np.lexsort((idx, -val))[:neighbours]
+                idx, val = idx[best], val[best]
+            rows.append(np.full(len(idx), row))
+            cols.append(idx)
+            sims.append(val)
+    if not rows:
+        return sp.csr_matrix((n, n))
+    graph = sp.csr_matrix((np.concatenate(sims), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
+    return graph.maximum(graph.T).tocsr()
+
+
+def lexrank(graph: sp.csr_matrix, *, damping: float, iterations: int = 100) -> np.ndarray:
+    """Stationary probabilities of a damped random walk on the weighted graph
+    (Erkan & Radev's continuous LexRank), times n so that 1 is average."""
+    n = graph.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    inverse = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
+    walk = (sp.diags(inverse) @ graph).T.tocsr()
+    dangling = degree == 0
+    rank = np.full(n, 1.0 / n)
+    for _ in range(iterations):
+        spread = walk @ rank + rank[dangling].sum() / n
+        updated = (1 - damping) / n + damping * spread
+        if np.abs(updated - rank).sum() < 1e-10:
+            rank = updated
+            break
+        rank = updated
+    return rank * n
+
+
+def cross_source(graph: sp.csr_matrix, facts: Sequence[Fact], reports: Mapping[str, str]) -> sp.csr_matrix:
+    """The graph without links inside one article and its copies: centrality
+    should come from other sources repeating a sentence, not from its own."""
+    coo = graph.tocoo()
+    report = np.array([reports.get(fact.source, fact.source) for fact in facts], dtype=object)
+    keep = report[coo.row] != report[coo.col]
+    return sp.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=graph.shape)
+
+
+def star_clusters(
+    facts: Sequence[Fact], graph: sp.csr_matrix, centrality: np.ndarray, *, join: float
+) -> list[list[int]]:
+    """Group facts into claims: the most central unclaimed fact takes every
+    unclaimed neighbour at least ``join`` alike that does not contradict its
+    figures. Members must resemble the centre itself, so no chains form."""
+    order = sorted(range(len(facts)), key=lambda i: (-centrality[i], facts[i].source, facts[i].position, i))
+    claimed = np.zeros(len(facts), dtype=bool)
+    clusters = []
+    for centre in order:
+        if claimed[centre]:
+            continue
+        claimed[centre] = True
+        members = [centre]
+        lo, hi = graph.indptr[centre], graph.indptr[centre + 1]
+        for neighbour, similarity in sorted(
+            zip(graph.indices[lo:hi], graph.data[lo:hi]), key=lambda pair: (-pair[1], pair[0])
+        ):
+            if (
+                similarity >= join
+                and not claimed[neighbour]
+                and not conflicting(facts[centre], facts[neighbour])
+            ):
+                claimed[neighbour] = True
+                members.append(int(neighbour))
+        clusters.append(members)
+    return clusters

@@ -1,0 +1,178 @@
+"""Ranking: claims are grouped across sources, scored by how many independent
+outlets report them, and ordered so that nothing is said twice near the top."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import scipy.sparse as sp
+from factbuilder import article, facts_of
+
+from briefing.rank import (
+    RankConfig,
+    agreement,
+    conflicting,
+    outlet_key,
+    quantities,
+    rank,
+    summarize,
+)
+from briefing.rank.similarity import neighbour_graph, vectorize
+
+PIPELINE = "Russia and Pakistan signed a deal in Moscow to build a gas pipeline from Karachi to Lahore."
+PIPELINE_AGAIN = (
+    "Pakistan and Russia signed a deal to build the gas pipeline from Karachi to Lahore, in Moscow."
+)
+TALKS = "Officials from both countries will hold talks on a currency swap in Islamabad next month."
+TALKS_AGAIN = "Officials of both countries will meet in Islamabad next month for talks on a currency swap."
+WEATHER = "Heavy rain flooded several streets in the old quarter of Peshawar on Sunday evening."
+
+
+def corpus():
+    articles = [
+        article("S1", "Dawn", PIPELINE, TALKS),
+        article("S2", "Reuters", PIPELINE_AGAIN, WEATHER),
+        article("S3", "Tass", PIPELINE, TALKS_AGAIN),
+        article("S4", "Geo", PIPELINE_AGAIN),
+    ]
+    return articles, [fact for source in articles for fact in facts_of(source)]
+
+
+def test_claim_most_outlets_report_ranks_first():
+    articles, facts = corpus()
+    claims = rank(facts, articles)
+    assert claims[0].text in (PIPELINE, PIPELINE_AGAIN)
+    assert claims[0].agreement == 4
+    assert [support.source for support in claims[0].support] == ["S1", "S2", "S3", "S4"]
+    talks = next(claim for claim in claims if claim.text in (TALKS, TALKS_AGAIN))
+    assert talks.agreement == 2
+    assert claims.index(talks) < next(i for i, claim in enumerate(claims) if claim.text == WEATHER)
+
+
+def test_support_is_verbatim_sentences_of_each_source():
+    articles, facts = corpus()
+    texts = {source.id: source.text for source in articles}
+    for claim in rank(facts, articles):
+        assert claim.text in {support.sentence for support in claim.support}
+        assert len({support.source for support in claim.support}) == len(claim.support)
+        for support in claim.support:
+            assert support.sentence in texts[support.source]
+
+
+def test_claim_ids_and_order_are_deterministic():
+    articles, facts = corpus()
+    first = rank(facts, articles)
+    second = rank(list(reversed(facts)), articles)
+    assert [claim.id for claim in first] == [f"C{n}" for n in range(1, len(first) + 1)]
+    assert [claim.text for claim in first] == [claim.text for claim in rank(facts, articles)]
+    assert {claim.text for claim in first} == {claim.text for claim in second}
+
+
+def test_agreement_counts_independent_outlets_not_articles():
+    articles = [
+        article("S1", "Dawn", PIPELINE),
+        article("S2", "dawn ", PIPELINE_AGAIN),  # same outlet, written differently
+        article("S3", "Yahoo News", PIPELINE, duplicate_of="S1"),  # syndicated copy of S1
+        article("S4", None, PIPELINE_AGAIN),  # unknown outlet: its own
+        article("S5", None, PIPELINE),
+    ]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    (claim,) = rank(facts, articles)
+    assert len(claim.support) == 5
+    assert claim.agreement == 3
+
+
+def test_outlet_key_follows_copies_to_their_original():
+    original = article("S1", "AP", PIPELINE)
+    copy = article("S2", "Yahoo News", PIPELINE, duplicate_of="S1")
+    anonymous = article("S3", None, PIPELINE)
+    by_id = {source.id: source for source in (original, copy, anonymous)}
+    assert outlet_key(copy, by_id) == outlet_key(original, by_id)
+    assert outlet_key(anonymous, by_id) != outlet_key(original, by_id)
+    assert agreement(["S1", "S2", "S3"], by_id) == 2
+
+
+def test_figures_that_differ_split_a_claim():
+    twelve = "Militants killed 12 soldiers in an attack on a checkpoint near Parachinar in Kurram."
+    nine = "Militants killed nine soldiers in an attack on a checkpoint near Parachinar in Kurram."
+    articles = [article("S1", "Dawn", twelve), article("S2", "Reuters", nine), article("S3", "Geo", twelve)]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    claims = rank(facts, articles)
+    assert len(claims) == 2
+    assert claims[0].text == twelve and claims[0].agreement == 2
+    assert claims[1].text == nine and [s.source for s in claims[1].support] == ["S2"]
+
+
+def test_quantities_skip_dates_years_ordinals_and_times():
+    (fact,) = facts_of(
+        article("S1", "Dawn", "On March 12, 1998 the 21st convoy left at 5 pm with 40 trucks.")
+    )
+    assert quantities(fact) == {"truck": {40.0}}
+
+
+def test_conflict_needs_the_same_thing_counted():
+    twelve, nine, days = (
+        facts_of(article("S1", "Dawn", text))[0]
+        for text in (
+            "Police said 12 soldiers died.",
+            "Police said nine soldiers died.",
+            "Police said 9 days passed.",
+        )
+    )
+    assert conflicting(twelve, nine) == ("soldier",)
+    assert conflicting(twelve, days) == ()
+    assert conflicting(twelve, twelve) == ()
+
+
+def test_repeated_statement_is_not_said_twice_near_the_top():
+    # Two outlets disagree on the figure, so the two versions are two claims;
+    # the second says nothing new and must come after every fresh claim.
+    twelve = "Militants killed 12 soldiers in an attack on a checkpoint near Parachinar in Kurram."
+    nine = "Militants killed nine soldiers in an attack on a checkpoint near Parachinar in Kurram."
+    articles = [
+        article("S1", "Dawn", twelve, TALKS),
+        article("S2", "Reuters", nine, TALKS_AGAIN),
+        article("S3", "Geo", twelve, WEATHER),
+        article("S4", "Tass", nine, WEATHER),
+    ]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    claims = rank(facts, articles)
+    texts = [claim.text for claim in claims]
+    assert texts[-1] in (twelve, nine)
+    assert sum(text in (twelve, nine) for text in texts[:3]) == 1
+
+
+def test_summarize_keeps_whole_sentences_within_the_word_limit():
+    articles, facts = corpus()
+    claims = rank(facts, articles)
+    summary = summarize(claims, words=35)
+    assert len(summary.split()) <= 35
+    assert summary.startswith(claims[0].text)
+    assert summary == " ".join(claim.text for claim in claims if claim.text in summary)
+    assert summarize(claims, words=5) == ""
+    everything = summarize(claims, words=1000)
+    assert all(claim.text in everything for claim in claims)
+
+
+def test_recent_events_outrank_old_ones_when_backing_is_equal():
+    old = article("S1", "Dawn", TALKS, published=date(2023, 1, 2))
+    old_too = article("S2", "Geo", TALKS_AGAIN, published=date(2023, 1, 2))
+    new = article("S3", "Tass", PIPELINE, published=date(2024, 3, 4))
+    new_too = article("S4", "Reuters", PIPELINE_AGAIN, published=date(2024, 3, 4))
+    articles = [old, old_too, new, new_too]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    claims = rank(facts, articles, config=RankConfig(as_of=date(2024, 3, 5)))
+    assert claims[0].text in (PIPELINE, PIPELINE_AGAIN)
+    assert claims[1].score < claims[0].score
+
+
+def test_neighbour_graph_matches_dense_cosine_in_small_blocks():
+    articles, facts = corpus()
+    vectors = vectorize(facts)
+    dense = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(dense, 0)
+    dense[dense < 0.3] = 0
+    graph = neighbour_graph(vectors, threshold=0.3, neighbours=50, block=3)
+    assert sp.issparse(graph)
+    assert np.allclose(graph.toarray(), dense)
