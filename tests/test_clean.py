@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.clean import clean_article, split_paragraphs
 from briefing.clean.clutter import clutter_kind, cut_credit_tail
@@ -72,6 +74,31 @@ CLUTTER_LINES = [
 def test_each_kind_of_clutter_line_is_removed_and_the_sentences_around_it_kept(line: str):
     article = cleaned(f"{LEAD}\n\n{line}\n\n{SECOND}\n")
     assert article.text == f"{LEAD}\n\n{SECOND}"
+
+
+REAL_PARAGRAPHS = [
+    LEAD,
+    SECOND,
+    "“This pipeline ties our economies together for a generation,” Serikova told reporters.",
+    "About 3,500 troops will take part in the exercise next month. Helicopters will join them.",
+    "Sarkand's Foreign Ministry said it was “following closely” the military cooperation.",
+    "Prices rose 2.1% on Thursday, 7 March 2024, traders said.",
+    "Is the deal good value? Analysts in Halden are not sure.",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    real=st.lists(st.sampled_from(REAL_PARAGRAPHS), min_size=1, max_size=6),
+    clutter=st.lists(st.sampled_from(CLUTTER_LINES), max_size=6),
+    positions=st.lists(st.integers(min_value=0, max_value=12), max_size=6),
+    separator=st.sampled_from(["\n\n", "\n", "\r\n\r\n", "\n \n"]),
+)
+def test_clutter_anywhere_leaves_exactly_the_real_paragraphs_in_order(real, clutter, positions, separator):
+    lines = list(real)
+    for line, position in zip(clutter, positions, strict=False):
+        lines.insert(position % (len(lines) + 1), line)
+    assert cleaned(separator.join(lines)).text == "\n\n".join(real)
 
 
 @pytest.mark.parametrize(

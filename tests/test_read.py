@@ -125,6 +125,11 @@ def test_glob_matching_nothing_is_skipped_with_a_reason():
     assert [s.reason for s in result.skipped] == ["no files match this pattern"]
 
 
+def test_stdin_bytes_are_decoded_like_a_file():
+    stream = io.TextIOWrapper(io.BytesIO("Café owners met on Monday.".encode("cp1252")), encoding="utf-8")
+    assert only_article(read_inputs(["-"], stdin=stream)).text == "Café owners met on Monday."
+
+
 def test_stdin_is_read_for_a_dash_text_or_bytes():
     text = only_article(read_inputs(["-"], stdin=io.StringIO("A story piped in on stdin.\n")))
     assert (text.path, text.raw_format, text.text.strip()) == ("<stdin>", "stdin", "A story piped in on stdin.")
@@ -181,6 +186,7 @@ def test_stray_invalid_bytes_do_not_lose_the_rest_of_the_text(tmp_path: Path):
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "binary file (PDF document)"),
         (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "binary file (zip archive)"),
         (b"some text\x00\x00\x00 with NUL bytes", "binary file (NUL bytes)"),
+        (bytes(range(1, 32)) * 20, "binary file (control characters)"),
     ],
 )
 def test_bad_files_are_skipped_with_one_warning_naming_the_reason(tmp_path: Path, caplog, content: bytes, reason: str):

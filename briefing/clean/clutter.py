@@ -16,7 +16,7 @@ RELATED_LINK = re.compile(
     r"^(?:also read|read more|read also|also see|see also|more on this(?: story)?|related(?: stories| articles| news| coverage| content)?"
     r"|recommended(?: for you| stories)?|don'?t miss|must read|you may also like|you might also like|trending(?: now)?"
     r"|more from [^:|\n]{1,40}|latest news|top stories|watch|listen|explainer)\s{0,3}[:|»>–—-]",
-    re.I,
+    re.IGNORECASE,
 )
 STANDALONE = frozenset(
     """comments|comment|read comments|view comments|show comments|hide comments|leave a comment|post a comment
@@ -36,35 +36,35 @@ BUTTON_SEPARATOR = re.compile(r"\s{0,3}[|•·]\s{0,3}|\s{3,}")
 PHOTO_CAPTION = re.compile(
     r"^(?:photo|photos|photograph|image|picture|pic|file photo|file image|caption|photo credit|image credit|illustration|video)"
     r"\s{0,3}(?:by\s|[:|/©–—-])",
-    re.I,
+    re.IGNORECASE,
 )
-PHOTO_CREDIT_TAIL = re.compile(r"(?:\(|\s[|–—-]\s?)(?:photo|file photo|image|picture)(?: credit)?\s?[:/]\s?[^.()\n]{1,60}\)?$", re.I)
+PHOTO_CREDIT_TAIL = re.compile(r"(?:\(|\s[|–—-]\s?)(?:photo|file photo|image|picture)(?: credit)?\s?[:/]\s?[^.()\n]{1,60}\)?$", re.IGNORECASE)
 NEWSLETTER = re.compile(
     r"^(?:sign up|subscribe|get (?:our|the)|join (?:our|us)|follow (?:us|our)|click here|download (?:our|the)"
     r"|like us|for (?:the )?latest|for more|stay (?:informed|updated|up to date)|never miss|want more|don'?t miss)\b",
-    re.I,
+    re.IGNORECASE,
 )
 NEWSLETTER_WORDS = re.compile(
     r"newsletter|subscribe|inbox|\bapp\b|channel|follow|updates|whatsapp|telegram|facebook|twitter|instagram|youtube|alerts|e-?mail|notifications",
-    re.I,
+    re.IGNORECASE,
 )
 REPORTING_CREDIT = re.compile(
     r"\((?:(?:additional )?reporting|writing|editing|edited|compiled|compiling|written|reported) by [^()\n]{1,300}\)\s{0,3}$",
-    re.I,
+    re.IGNORECASE,
 )
-INPUTS_CREDIT = re.compile(r"^\(?(?:with )?(?:additional )?inputs? from [^()\n]{1,60}\)?\.?$", re.I)
+INPUTS_CREDIT = re.compile(r"^\(?(?:with )?(?:additional )?inputs? from [^()\n]{1,60}\)?\.?$", re.IGNORECASE)
 STAFF_INITIALS = re.compile(r"^/?[a-z]{2,4}(?:/[a-z]{2,4}){0,3}/?$")
 AGENCY_TAIL = re.compile(
     r"(?:^|(?<=[.!?\"'”’)\]]))\s{0,3}(?:-{1,2}|—|–|=|_{2})\s{0,2}([A-Z][A-Za-z.&']{0,20}(?: [A-Z][A-Za-z.&']{0,20}){0,2})\s{0,3}$"
 )
-PUBLISHED_IN = re.compile(r"^published in (?:the )?([A-Z][\w.&' ]{1,40}?),\s{0,2}(.{6,40})$", re.I)
-COPYRIGHT = re.compile(r"^(?:copyright|©|\(c\))\s", re.I)
-SOURCE_LINE = re.compile(r"^(?:source|sources|via|courtesy)\s{0,2}:\s{0,2}(\S[^\n]{1,60})$", re.I)
-BYLINE = re.compile(r"^by\s{1,2}([A-Z][^,|\n]{1,60}?)(?:,\s{0,2}|\s[|–—-]\s)([A-Z][\w.&' -]{1,50})$", re.I)
+PUBLISHED_IN = re.compile(r"^published in (?:the )?([A-Z][\w.&' ]{1,40}?),\s{0,2}(.{6,40})$", re.IGNORECASE)
+COPYRIGHT = re.compile(r"^(?:copyright|©|\(c\))\s", re.IGNORECASE)
+SOURCE_LINE = re.compile(r"^(?:source|sources|via|courtesy)\s{0,2}:\s{0,2}(\S[^\n]{1,60})$", re.IGNORECASE)
+BYLINE = re.compile(r"^by\s{1,2}([A-Z][^,|\n]{1,60}?)(?:,\s{0,2}|\s[|–—-]\s)([A-Z][\w.&' -]{1,50})$", re.IGNORECASE)
 OUTLET_WORDS = re.compile(
     r"\b(?:post|times|news|tribune|herald|daily|journal|express|gazette|wire|ledger|observer|guardian|telegraph"
     r"|chronicle|standard|mail|star|today|review|recorder|dawn|nation|agency|tv|radio|press|media|reuters|afp)\b",
-    re.I,
+    re.IGNORECASE,
 )
 TERMINAL = ".!?…:;"
 CLOSERS = "\"'”’»)]*_"

@@ -52,27 +52,27 @@ MONTH = rf"(?:{MONTH_NAMES})\b\.?"
 ORDINAL = r"(?:st|nd|rd|th)?"
 
 ISO_DATE = re.compile(r"(?<![\d-])(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)")
-DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}}){ORDINAL}\s{{1,3}}(?:of\s{{1,3}})?{MONTH},?\s{{1,3}}(\d{{4}})(?!\d)", re.I)
-MONTH_DAY_YEAR = re.compile(rf"\b{MONTH}\s{{1,3}}(\d{{1,2}}){ORDINAL},?\s{{1,3}}(\d{{4}})(?!\d)", re.I)
+DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}}){ORDINAL}\s{{1,3}}(?:of\s{{1,3}})?{MONTH},?\s{{1,3}}(\d{{4}})(?!\d)", re.IGNORECASE)
+MONTH_DAY_YEAR = re.compile(rf"\b{MONTH}\s{{1,3}}(\d{{1,2}}){ORDINAL},?\s{{1,3}}(\d{{4}})(?!\d)", re.IGNORECASE)
 NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
 FULL_DATE_PATTERNS = (ISO_DATE, DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC_DATE)
 
-MONTH_DAY = re.compile(rf"^{MONTH}\s{{1,3}}(\d{{1,2}}){ORDINAL}(?:,?\s{{1,3}}(\d{{4}}))?$", re.I)
-DAY_MONTH = re.compile(rf"^(\d{{1,2}}){ORDINAL}\s{{1,3}}{MONTH}(?:,?\s{{1,3}}(\d{{4}}))?$", re.I)
+MONTH_DAY = re.compile(rf"^{MONTH}\s{{1,3}}(\d{{1,2}}){ORDINAL}(?:,?\s{{1,3}}(\d{{4}}))?$", re.IGNORECASE)
+DAY_MONTH = re.compile(rf"^(\d{{1,2}}){ORDINAL}\s{{1,3}}{MONTH}(?:,?\s{{1,3}}(\d{{4}}))?$", re.IGNORECASE)
 BARE_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
-DATE_PREFIX = re.compile(r"^\s{0,8}date\s{0,4}[:=]?\s{0,4}(\d{4}-\d{1,2}-\d{1,2})\s{0,8}", re.I)
+DATE_PREFIX = re.compile(r"^\s{0,8}date\s{0,4}[:=]?\s{0,4}(\d{4}-\d{1,2}-\d{1,2})\s{0,8}", re.IGNORECASE)
 PUBLISHED_LINE = re.compile(
     r"^(?:first\s)?(published|posted|dated?|updated|last updated|released)(?:\s(?:on|at))?\s{0,3}[:|–—-]?\s{0,3}(\S.{3,80})$",
-    re.I,
+    re.IGNORECASE,
 )
 # Words that may stand next to a date on a date-only header line.
 DATE_LINE_FILLER = re.compile(
     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}:\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?"
     r"|\b(?:pkt|gmt|utc|ist|est|edt|cet|bst)\b|\b(?:updated|published|posted|last|on|at)\b|[|,·•:–—-]",
-    re.I,
+    re.IGNORECASE,
 )
-TWEET_SIGNOFF = re.compile(rf"\(@\w{{1,15}}\)\s{{1,3}}({MONTH}\s{{1,3}}\d{{1,2}},\s{{1,3}}\d{{4}})\s{{0,3}}$", re.I)
+TWEET_SIGNOFF = re.compile(rf"\(@\w{{1,15}}\)\s{{1,3}}({MONTH}\s{{1,3}}\d{{1,2}},\s{{1,3}}\d{{4}})\s{{0,3}}$", re.IGNORECASE)
 
 US_OUTLETS = frozenset(
     "ap|associated press|cnn|fox news|nbc news|abc news|cbs news|npr|the new york times|new york times"
@@ -101,7 +101,7 @@ def parse_date(value: str, *, us_order: bool = False) -> date | None:
     """One metadata value ("2021-04-07", "2021-04-07T10:00:00Z", "April 7, 2021", "07/04/2021")."""
     value = value.strip()
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+        return datetime.fromisoformat(value).date()
     except ValueError:
         pass
     found = next(find_full_dates(value, us_order=us_order), None)
@@ -157,7 +157,7 @@ def month_day(text: str) -> tuple[int, int, int | None] | None:
                 parsed = dateutil_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=True)
             except (ValueError, OverflowError):
                 return None
-            year = match.group(2) if pattern is MONTH_DAY else match.group(2)
+            year = match.group(2)
             return parsed.month, parsed.day, int(year) if year else None
     return None
 

@@ -157,7 +157,7 @@ class Reader:
     def read_stdin(self, stream: TextIO | BinaryIO) -> None:
         """``-``: one document from standard input, in whatever format it sniffs as."""
         self.files += 1
-        content = stream.read()
+        content = getattr(stream, "buffer", stream).read()  # bytes when we can, to detect the encoding
         try:
             text = decode_text(content) if isinstance(content, bytes) else content.replace("\r\n", "\n")
         except UnreadableText as reason:

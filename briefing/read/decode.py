@@ -55,7 +55,14 @@ def decode_text(data: bytes) -> str:
     text = decode_bytes(data)
     if text.count("\ufffd") > max(8, len(text) // 10):
         raise UnreadableText("undecodable text (no known encoding fits)")
+    if control_characters(text) > max(4, len(text) // 100):
+        raise UnreadableText("binary file (control characters)")
     return normalize_newlines(text)
+
+
+def control_characters(text: str) -> int:
+    """How many characters no text file holds (C0/C1 controls other than whitespace)."""
+    return sum(1 for char in text if (char < " " and char not in "\n\r\t\f\v") or "\x7f" <= char < "\xa0")
 
 
 def binary_kind(data: bytes) -> str | None:

@@ -71,9 +71,9 @@ def sniff_format(text: str, suffix: str) -> str:
     if suffix.lower() in SUFFIX_FORMATS:
         return SUFFIX_FORMATS[suffix.lower()]
     head = text.lstrip()[:1000].lower()
-    if head.startswith("<?xml") or head.startswith("<rss") or head.startswith("<feed"):
+    if head.startswith(("<?xml", "<rss", "<feed")):
         return "feed" if ("<rss" in head or "<feed" in head or "<rdf" in head) else "html"
-    if head.startswith("<!doctype html") or head.startswith("<html") or "<body" in head:
+    if head.startswith(("<!doctype html", "<html")) or "<body" in head:
         return "html"
     if head.startswith("{") and head.split("\n", 1)[0].rstrip().endswith("}"):
         return "jsonl"
