@@ -1,0 +1,121 @@
+"""Composing the brief: summary, theme sections, timeline and the places
+where sources give different figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from factbuilder import article, facts_of
+
+from briefing.compose import compose
+from briefing.model import Taxonomy, Theme
+from briefing.rank import rank
+
+TAXONOMY = Taxonomy((Theme("energy", "Energy"), Theme("security", "Security"), Theme("economy", "Economy")))
+PIPELINE = "Russia and Pakistan signed a deal in Moscow to build a gas pipeline from Karachi to Lahore."
+PIPELINE_AGAIN = (
+    "Pakistan and Russia signed a deal to build the gas pipeline from Karachi to Lahore, in Moscow."
+)
+TWELVE = "Militants killed 12 soldiers in an attack on a checkpoint near Parachinar in Kurram."
+NINE = "Militants killed nine soldiers in an attack on a checkpoint near Parachinar in Kurram."
+SWAP = "Officials from both countries will hold talks on a currency swap in Islamabad next month."
+
+
+def brief_of(articles, facts):
+    return compose(
+        rank(facts, articles),
+        facts,
+        articles,
+        taxonomy=TAXONOMY,
+        title="Test brief",
+        as_of=date(2024, 3, 5),
+        generated_at="2024-03-05T00:00:00Z",
+        model="test",
+    )
+
+
+def facts_for(articles, themes=None, dates=None):
+    return [
+        fact
+        for source in articles
+        for fact in facts_of(source, themes=(themes or {}).get(source.id), dates=(dates or {}).get(source.id))
+    ]
+
+
+def test_different_figures_from_two_outlets_are_shown_side_by_side():
+    articles = [article("S1", "Dawn", TWELVE, PIPELINE), article("S2", "Reuters", NINE, PIPELINE_AGAIN)]
+    brief = brief_of(articles, facts_for(articles))
+    (divergence,) = brief.divergences
+    assert "12" in divergence.topic and "9" in divergence.topic
+    assert {claim.text for claim in divergence.claims} == {TWELVE, NINE}
+    assert {tuple(s.source for s in claim.support) for claim in divergence.claims} == {("S1",), ("S2",)}
+
+
+def test_same_figure_from_two_outlets_is_agreement_not_divergence():
+    articles = [
+        article("S1", "Dawn", TWELVE),
+        article("S2", "Reuters", TWELVE.replace("Militants", "Gunmen")),
+    ]
+    brief = brief_of(articles, facts_for(articles))
+    assert brief.divergences == ()
+    assert brief.summary[0].agreement == 2
+
+
+def test_one_outlet_differing_with_itself_is_not_a_divergence():
+    articles = [article("S1", "Dawn", TWELVE), article("S2", "Dawn", NINE)]
+    assert brief_of(articles, facts_for(articles)).divergences == ()
+
+
+def test_different_days_and_years_are_not_different_figures():
+    first = "The court adjourned the hearing in the Karachi corruption case until March 12, 2024."
+    second = "The court adjourned the hearing in the Karachi corruption case until March 14, 2025."
+    articles = [article("S1", "Dawn", first), article("S2", "Reuters", second)]
+    assert brief_of(articles, facts_for(articles)).divergences == ()
+
+
+def test_theme_sections_follow_the_taxonomy_and_skip_empty_themes():
+    articles = [article("S1", "Dawn", TWELVE, PIPELINE), article("S2", "Reuters", PIPELINE_AGAIN, SWAP)]
+    themes = {"S1": {0: ("security",), 1: ("energy", "economy")}, "S2": {0: ("energy",), 1: ("economy",)}}
+    brief = brief_of(articles, facts_for(articles, themes))
+    assert [section.id for section in brief.themes] == ["energy", "security", "economy"]
+    energy, security, economy = brief.themes
+    assert [claim.text for claim in energy.claims] == [PIPELINE]
+    assert [claim.text for claim in security.claims] == [TWELVE]
+    assert {claim.text for claim in economy.claims} == {PIPELINE, SWAP}
+    brief = brief_of(articles, facts_for(articles, {"S1": {0: ("security",)}}))
+    assert [section.id for section in brief.themes] == ["security"]
+
+
+def test_summary_is_the_head_of_the_ranking_and_sources_are_all_articles():
+    articles = [
+        article("S1", "Dawn", TWELVE, PIPELINE),
+        article("S2", "Reuters", PIPELINE_AGAIN, SWAP),
+        article("S3", "Yahoo", TWELVE, PIPELINE, duplicate_of="S1"),
+    ]
+    facts = facts_for(articles)
+    claims = rank(facts, articles)
+    brief = brief_of(articles, facts)
+    assert brief.summary == tuple(claims[: len(brief.summary)])
+    assert brief.summary[0].text in (PIPELINE, PIPELINE_AGAIN)
+    assert brief.summary[0].agreement == 2  # the copy S3 counts as S1
+    assert brief.sources == tuple(articles)
+
+
+def test_timeline_is_oldest_first_and_merges_sources_of_one_event():
+    flood = "Floods cut the Karakoram Highway near Gilgit and stranded hundreds of travellers."
+    flood_again = "Floods cut off the Karakoram Highway near Gilgit, stranding hundreds of travellers."
+    vote = "The provincial assembly elected a new chief minister after a week of talks."
+    articles = [
+        article("S1", "Dawn", vote, flood),
+        article("S2", "Reuters", flood_again),
+        article("S3", "Geo", PIPELINE),  # no date in the text: not on the timeline
+    ]
+    dates = {
+        "S1": {0: date(2024, 3, 1), 1: date(2024, 2, 27)},
+        "S2": {0: date(2024, 2, 27)},
+    }
+    brief = brief_of(articles, facts_for(articles, dates=dates))
+    assert [entry.date for entry in brief.timeline] == [date(2024, 2, 27), date(2024, 3, 1)]
+    assert brief.timeline[0].text in (flood, flood_again)
+    assert brief.timeline[0].sources == ("S1", "S2")
+    assert brief.timeline[1].sources == ("S1",)
