@@ -32,6 +32,14 @@ def test_markdown_front_matter_gives_the_metadata_and_markup_is_removed():
     assert "---" not in article.text and "**" not in article.text and "](" not in article.text
 
 
+def test_a_rule_at_the_top_is_not_taken_for_front_matter(tmp_path: Path):
+    path = tmp_path / "story.md"
+    path.write_text("---\nThe first paragraph is text, not metadata.\n---\n\nThe second paragraph.\n")
+    article = only_article(read_inputs([path]))
+    assert "The first paragraph is text, not metadata." in article.text
+    assert article.title is None
+
+
 def test_plain_text_is_read_as_written():
     article = only_article(read_inputs([DATA / "plain.txt"]))
     assert article.raw_format == "txt"

@@ -125,8 +125,11 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     if end < 0:
         return {}, text
     fields: dict[str, str] = {}
-    for line in stripped[4:end].split("\n"):
-        match = FRONT_MATTER_LINE.match(line.strip())
+    block = [line.strip() for line in stripped[4:end].split("\n") if line.strip()]
+    if not block or not all(FRONT_MATTER_LINE.match(line) for line in block):
+        return {}, text  # a rule between paragraphs, not front matter
+    for line in block:
+        match = FRONT_MATTER_LINE.match(line)
         if match and match.group(1).lower() in FRONT_MATTER_KEYS:
             value = unquote_value(match.group(2).strip())
             if value and value.lower() not in ("null", "~", "none"):
