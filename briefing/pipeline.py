@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from briefing.errors import BriefingError, NoArticlesError
+from briefing.errors import NoArticlesError
 from briefing.model import Article, Brief, Fact, Skipped, Taxonomy
 
 log = logging.getLogger("briefing")
@@ -31,6 +33,29 @@ class Corpus:
     model: str
     taxonomy: Taxonomy
     skipped: tuple[Skipped, ...] = ()
+    timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
+    cached: int = 0  # articles whose facts came from the analysis cache
+
+
+class StageTimer:
+    """Wall time per pipeline stage, so a slow run says where the time went."""
+
+    def __init__(self, timings: Iterable[tuple[str, float]] = ()) -> None:
+        self.seconds: dict[str, float] = dict(timings)
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(stage, time.perf_counter() - started)
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
+
+    def line(self) -> str:
+        return "stage times: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in self.seconds.items())
 
 
 def build(
@@ -46,11 +71,10 @@ def build(
     cache: bool = True,
     stdin=None,
     today: date | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Brief:
     """Build a brief from article files, folders, globs or ``-`` (stdin)."""
-    from briefing.compose import compose
-    from briefing.rank import RankConfig, rank
-
     corpus = read_corpus(
         inputs,
         themes=themes,
@@ -61,19 +85,30 @@ def build(
         cache=cache,
         stdin=stdin,
         today=today,
+        engine=engine,
+        scheduler=scheduler,
     )
-    as_of = as_of or newest_publication(corpus.articles) or (today or date.today())
-    claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=as_of))
-    return compose(
-        claims,
-        corpus.facts,
-        corpus.articles,
-        taxonomy=corpus.taxonomy,
-        title=title or default_title(corpus.facts, corpus.articles),
-        as_of=as_of,
-        generated_at=generated_at(),
-        model=corpus.model,
-    )
+    timer = StageTimer(corpus.timings)
+    with timer("rank"):
+        from briefing.rank import RankConfig, rank
+
+        as_of = as_of or newest_publication(corpus.articles) or (today or date.today())
+        claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=as_of))
+    with timer("compose"):
+        from briefing.compose import compose
+
+        brief = compose(
+            claims,
+            corpus.facts,
+            corpus.articles,
+            taxonomy=corpus.taxonomy,
+            title=title or default_title(corpus.facts, corpus.articles),
+            as_of=as_of,
+            generated_at=generated_at(),
+            model=corpus.model,
+        )
+    log.info("%s", timer.line())
+    return brief
 
 
 def summarize_inputs(inputs: Inputs, *, words: int = 100, **options) -> str:
@@ -97,53 +132,90 @@ def read_corpus(
     cache: bool = True,
     stdin=None,
     today: date | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> Corpus:
-    """Read, clean and analyze the inputs: the part of the pipeline that is per article."""
-    from briefing.analyze import analyze, load_model, model_label
-    from briefing.clean import clean_article
+    """Read, clean, dedupe, analyze and extract: the part of the pipeline that is per article.
+
+    ``engine`` is ``local`` (this machine; ``jobs`` processes for spaCy) or
+    ``dask`` (a local two-worker cluster, or the one at ``scheduler``).
+    """
     from briefing.dedupe import mark_duplicates
-    from briefing.extract import make_extractor
-    from briefing.read import read_inputs
-    from briefing.themes import load_aliases, load_taxonomy
+    from briefing.engine import AnalysisSettings, open_engine
+    from briefing.entities import load_aliases
+    from briefing.themes import load_taxonomy
 
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     today = today or date.today()
+    timer = StageTimer()
     # Options are checked before the slow work, so a typo fails at once.
-    taxonomy = load_taxonomy(Path(themes) if themes else None, replace=replace_themes)
-    alias_table = load_aliases(Path(aliases) if aliases else None)
-
-    result = read_inputs(list(inputs), stdin=stdin)
-    skipped = list(result.skipped)
-    articles = []
-    for article in result.articles:
-        try:
-            cleaned = clean_article(article, today=today)
-        except BriefingError as error:
-            skipped.append(Skipped(article.path, str(error)))
-            log.warning("%s: %s", article.path, error)
-            continue
-        if not cleaned.text.strip():
-            skipped.append(Skipped(article.path, "no article text left after cleaning"))
-            log.warning("%s: no article text left after cleaning", article.path)
-            continue
-        articles.append(cleaned)
-    log.info(
-        "read %d articles from %d files (%d skipped)",
-        len(articles),
-        result.files,
-        len(skipped),
+    with timer("load"):
+        taxonomy = load_taxonomy(Path(themes) if themes else None, replace=replace_themes)
+        settings = AnalysisSettings(model, taxonomy, load_aliases(Path(aliases) if aliases else None))
+        runner = open_engine(engine, scheduler=scheduler)
+    with runner:
+        with timer("read"):
+            result = runner.read(list(inputs), stdin=stdin, today=today)
+        log.info(
+            "read %d articles from %d files (%d skipped)",
+            len(result.articles),
+            result.files,
+            len(result.skipped),
+        )
+        if not result.articles:
+            named = ", ".join(str(path) for path in inputs) or "the input"
+            raise NoArticlesError(f"{named}: no readable article found")
+        with timer("dedupe"):
+            articles = mark_duplicates(result.articles)
+        facts, model_label, cached = analyze_with_cache(articles, runner, settings, jobs=jobs, cache=cache, timer=timer)
+    return Corpus(
+        articles=tuple(articles),
+        facts=facts,
+        model=model_label,
+        taxonomy=taxonomy,
+        skipped=result.skipped,
+        timings=tuple(timer.seconds.items()),
+        cached=cached,
     )
-    if not articles:
-        named = ", ".join(str(path) for path in inputs) or "the input"
-        raise NoArticlesError(f"{named}: no readable article found")
-    articles = mark_duplicates(articles)
 
-    nlp = load_model(model)
-    extract = make_extractor(nlp, taxonomy, alias_table)
-    docs = analyze((article.text for article in articles), nlp, jobs=jobs or default_jobs(len(articles)))
-    facts = tuple(fact for article, doc in zip(articles, docs) for fact in extract(article, doc))
-    return Corpus(tuple(articles), facts, model_label(nlp), taxonomy, tuple(skipped))
+
+def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: bool, timer: StageTimer):
+    """Facts for every article: from the cache where it has them, from the engine for the rest.
+
+    Returns the facts in article order, the model's label and how many articles were cache hits.
+    """
+    from briefing.cache import FactCache, analysis_context, article_key
+    from briefing.engine import installed_model_label
+
+    store = FactCache() if cache else None
+    found: list[list[Fact] | None] = [None] * len(articles)
+    label = installed_model_label(settings.model) if store else None
+    if store and label:
+        with timer("cache read"):
+            context = analysis_context(label, settings.taxonomy, settings.aliases)
+            found = [store.get(article_key(article, context), article.id) for article in articles]
+    missing = [position for position, facts in enumerate(found) if facts is None]
+    if missing:
+        todo = [articles[position] for position in missing]
+        analysis = runner.analyze(todo, settings, jobs=jobs or default_jobs(len(todo)))
+        timer.add("model", analysis.load_seconds)
+        timer.add("analyze", analysis.analyze_seconds)
+        timer.add("extract", analysis.extract_seconds)
+        label = analysis.model
+        for position, facts in zip(missing, analysis.facts):
+            found[position] = list(facts)
+        if store:
+            with timer("cache write"):
+                context = analysis_context(label, settings.taxonomy, settings.aliases)
+                for article, facts in zip(todo, analysis.facts):
+                    store.put(article_key(article, context), facts)
+                store.prune()
+    hits = len(articles) - len(missing)
+    if store:
+        log.info("analysis cache: %d of %d articles found", hits, len(articles))
+    facts = tuple(fact for article_facts in found for fact in article_facts or ())
+    return facts, label or "", hits
 
 
 def default_jobs(article_count: int) -> int:

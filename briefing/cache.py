@@ -1,0 +1,186 @@
+"""The analysis cache: an article's extracted ``Fact``s on disk, so a rerun skips spaCy.
+
+One file per article under ``user_cache_dir("briefing")/facts`` (or
+``$BRIEFING_CACHE_DIR/facts``), named by a hash of everything the facts
+depend on: the article's text and the metadata extraction reads (published
+date, outlet, title), the model's name and version, the taxonomy and alias
+tables, ``briefing.__version__`` and ``CACHE_SCHEMA``. Change any of these and
+exactly the entries that depend on it stop matching.
+
+Facts are stored without their source id ("S1" depends on input order, not
+content) and stamped with the article's id when read back. Writes go to a
+temporary file and ``os.replace``, so concurrent runs never see half an
+entry; an unreadable entry is a miss. When the folder grows past
+``BRIEFING_CACHE_MAX_MB`` (default 500) the least recently used entries go.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
+from datetime import date
+from pathlib import Path
+
+from briefing import __version__
+from briefing.model import Article, Fact
+
+log = logging.getLogger("briefing")
+
+CACHE_SCHEMA = 1
+"""Bump when the stored form or the meaning of a Fact changes without a version bump."""
+
+DEFAULT_MAX_MB = 500
+ENTRY_SUFFIX = ".facts"
+PICKLE_PROTOCOL = 5
+
+
+def cache_root() -> Path:
+    """``$BRIEFING_CACHE_DIR`` when set, else the platform's user cache folder."""
+    configured = os.environ.get("BRIEFING_CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("briefing"))
+
+
+def max_cache_bytes() -> int:
+    """The size bound from ``BRIEFING_CACHE_MAX_MB``; a value that is not a number is ignored."""
+    configured = os.environ.get("BRIEFING_CACHE_MAX_MB", "")
+    try:
+        megabytes = float(configured) if configured.strip() else DEFAULT_MAX_MB
+    except ValueError:
+        log.warning("BRIEFING_CACHE_MAX_MB: %r is not a number, using %d", configured, DEFAULT_MAX_MB)
+        megabytes = DEFAULT_MAX_MB
+    return int(max(megabytes, 0) * 1024 * 1024)
+
+
+def analysis_context(model_label: str, taxonomy: object, aliases: object) -> str:
+    """A digest of everything besides the article that the facts depend on."""
+    digest = hashlib.sha256()
+    for part in (__version__, str(CACHE_SCHEMA), model_label, canonical(content_of(taxonomy)), canonical(content_of(aliases))):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def content_of(table: object) -> object:
+    """A taxonomy's or alias table's fields but its ``source``: where it was loaded from changes no fact."""
+    if dataclasses.is_dataclass(table) and not isinstance(table, type):
+        return {field.name: getattr(table, field.name) for field in dataclasses.fields(table) if field.name != "source"}
+    return table
+
+
+def canonical(value: object) -> str:
+    """A text form of plain data that is the same in every process (sets sorted, dict keys sorted)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+        return f"{type(value).__name__}{canonical(fields)}"
+    if isinstance(value, Mapping):
+        items = sorted((canonical(key), canonical(item)) for key, item in value.items())
+        return "{" + ",".join(f"{key}:{item}" for key, item in items) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "set(" + ",".join(sorted(canonical(item) for item in value)) + ")"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(canonical(item) for item in value) + "]"
+    if value is None or isinstance(value, (str, int, float, bool, date)):
+        return repr(value)
+    if hasattr(value, "__dict__"):
+        return f"{type(value).__name__}{canonical(vars(value))}"
+    return repr(value)
+
+
+def article_key(article: Article, context: str) -> str:
+    """The entry name for one article: its content and the metadata extraction reads, never its id or path."""
+    digest = hashlib.sha256(context.encode("ascii"))
+    for part in (article.text, article.title or "", article.outlet or "", str(article.published or "")):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class FactCache:
+    """Per-article facts on disk, shared by every run (and every process) on this machine."""
+
+    def __init__(self, root: Path | None = None, *, max_bytes: int | None = None) -> None:
+        self.folder = (root or cache_root()) / "facts"
+        self.max_bytes = max_cache_bytes() if max_bytes is None else max_bytes
+        self.written = 0
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / (key[2:] + ENTRY_SUFFIX)
+
+    def get(self, key: str, source: str) -> list[Fact] | None:
+        """The facts stored under ``key``, stamped with ``source``; None on a miss or a damaged entry."""
+        path = self.path(key)
+        try:
+            with open(path, "rb") as stream:
+                stored = pickle.load(stream)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # a partial or foreign file is a miss, never a crash
+            log.debug("%s: unreadable cache entry (%s), recomputing", path, error)
+            return None
+        if not (isinstance(stored, tuple) and all(isinstance(fact, Fact) for fact in stored)):
+            log.debug("%s: cache entry of the wrong shape, recomputing", path)
+            return None
+        touch(path)
+        return [dataclasses.replace(fact, source=source) for fact in stored]
+
+    def put(self, key: str, facts: Iterable[Fact]) -> None:
+        """Store the facts atomically; a cache that cannot be written only costs speed."""
+        anonymous = tuple(dataclasses.replace(fact, source="") for fact in facts)
+        path = self.path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    pickle.dump(anonymous, stream, protocol=PICKLE_PROTOCOL)
+                os.replace(temporary, path)
+            except BaseException:
+                with suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as error:
+            log.warning("%s: cannot write the analysis cache (%s)", self.folder, error.strerror or error)
+            return
+        self.written += 1
+
+    def get_many(self, keys: Sequence[str], sources: Sequence[str]) -> list[list[Fact] | None]:
+        return [self.get(key, source) for key, source in zip(keys, sources)]
+
+    def prune(self) -> int:
+        """Delete least recently used entries until the folder is within its size bound; return how many went."""
+        entries = []
+        total = 0
+        for path in self.folder.glob(f"*/*{ENTRY_SUFFIX}"):
+            try:
+                status = path.stat()
+            except OSError:
+                continue
+            entries.append((max(status.st_atime, status.st_mtime), status.st_size, path))
+            total += status.st_size
+        removed = 0
+        for _, size, path in sorted(entries):
+            if total <= self.max_bytes:
+                break
+            with suppress(OSError):
+                path.unlink()
+                removed += 1
+            total -= size
+        if removed:
+            log.info("analysis cache: removed %d old entries to stay under %d MB", removed, self.max_bytes // 2**20)
+        return removed
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as just used, so pruning removes the stale ones first."""
+    with suppress(OSError):
+        os.utime(path)

@@ -1,0 +1,330 @@
+"""Where the per-article work runs: in this process (``local``) or on Dask workers (``dask``).
+
+Both engines do the same two steps for the pipeline: read + clean the input
+files, and analyze + extract a list of articles. The steps in between and
+after (dedupe, the cache, rank, compose) need every article at once and stay
+in the calling process. Given the same input, the two engines return the same
+articles and facts in the same order, so the brief is byte-identical.
+
+The Dask engine reads each input file on a worker (on a real cluster the
+files must be on a filesystem every worker sees), then sends articles in
+batches; each worker process loads the spaCy model once and keeps it.
+``dask.distributed`` is an optional extra (``pip install briefing[dask]``)
+imported only here.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from briefing.errors import BriefingError
+from briefing.model import Article, Fact, ReadResult, Skipped, Taxonomy
+
+if TYPE_CHECKING:
+    from briefing.entities import Aliases
+
+log = logging.getLogger("briefing")
+
+ENGINES = ("local", "dask")
+BATCH_ARTICLES = 32
+"""Articles per Dask task: big enough to amortize a task's overhead, small enough to balance two workers."""
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """What a worker needs to turn articles into facts."""
+
+    model: str | None
+    taxonomy: Taxonomy
+    aliases: Aliases
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Facts per article, in input order, with the model that found them and the time it took."""
+
+    facts: tuple[tuple[Fact, ...], ...]
+    model: str
+    load_seconds: float = 0.0
+    analyze_seconds: float = 0.0
+    extract_seconds: float = 0.0
+
+
+def open_engine(name: str = "local", *, scheduler: str | None = None):
+    """The engine called ``name``; use it as a context manager so a cluster it starts is shut down."""
+    if name == "local":
+        return LocalEngine()
+    if name == "dask":
+        return DaskEngine(scheduler)
+    raise BriefingError(f"--engine: unknown engine {name!r} (choose from {', '.join(ENGINES)})")
+
+
+class LocalEngine:
+    """Everything in this process; ``jobs`` > 1 uses spaCy's own worker processes."""
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        return None
+
+    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date) -> ReadResult:
+        from briefing.read import read_inputs
+
+        result = read_inputs(list(inputs), stdin=stdin)
+        articles, skipped = clean_each(result.articles, today=today)
+        for entry in skipped:
+            log.warning("%s: %s", entry.path, entry.reason)
+        return ReadResult(articles, (*result.skipped, *skipped), result.files)
+
+    def analyze(self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int) -> Analysis:
+        return analyze_batch(articles, settings, jobs=jobs)
+
+
+class DaskEngine:
+    """Read, clean, analyze and extract on the workers of a Dask cluster."""
+
+    def __init__(self, scheduler: str | None = None) -> None:
+        self.scheduler = scheduler
+        self.client = None
+        self.cluster = None
+
+    def __enter__(self) -> DaskEngine:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise BriefingError(
+                "--engine dask: dask.distributed is not installed (pip install 'briefing[dask]')"
+            ) from None
+        try:
+            if self.scheduler:
+                self.client = Client(self.scheduler, timeout="10s")
+            else:
+                self.cluster = LocalCluster(
+                    n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+                )
+                self.client = Client(self.cluster)
+        except (OSError, TimeoutError) as error:
+            self.__exit__(None, None, None)
+            where = self.scheduler or "a local cluster"
+            raise BriefingError(f"--scheduler {where}: cannot connect ({error})") from None
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+
+    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date) -> ReadResult:
+        """Each file read and cleaned on a worker; ids numbered here, in input order, as the local engine does."""
+        units, skipped = expand_inputs(inputs)
+        remote = [unit for unit in units if unit != "-"]
+        gathered = iter(self.client.gather(self.client.map(read_file, remote, today=today, pure=False)))
+        parts = [read_file("-", stdin=stdin, today=today) if unit == "-" else next(gathered) for unit in units]
+        return number_articles(parts, skipped)
+
+    def analyze(self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int) -> Analysis:
+        """Batches of articles to the workers; results put back in article order."""
+        batches = [articles[start:start + BATCH_ARTICLES] for start in range(0, len(articles), BATCH_ARTICLES)]
+        [shared] = self.client.scatter([settings], broadcast=True)
+        futures = self.client.map(analyze_batch, batches, settings=shared, jobs=1, pure=False)
+        results = self.client.gather(futures)
+        models = {result.model for result in results}
+        if len(models) > 1:
+            raise BriefingError(f"--engine dask: the workers loaded different models ({', '.join(sorted(models))})")
+        return Analysis(
+            facts=tuple(facts for result in results for facts in result.facts),
+            model=results[0].model if results else "",
+            load_seconds=sum(result.load_seconds for result in results),
+            analyze_seconds=sum(result.analyze_seconds for result in results),
+            extract_seconds=sum(result.extract_seconds for result in results),
+        )
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """One input's read + clean: each article cleaned or the reason it was dropped, in read order."""
+
+    entries: tuple[Article | Skipped, ...]
+    skipped: tuple[Skipped, ...]
+    files: int
+
+
+def read_file(path: str, *, stdin=None, today: date) -> FileRead:
+    """One file (or ``-``), read and cleaned, logging nothing: the client logs what was skipped, once."""
+    with muted_log():
+        return read_and_clean([path], stdin=stdin, today=today)
+
+
+def read_and_clean(inputs: Sequence[str], *, stdin=None, today: date) -> FileRead:
+    from briefing.read import read_inputs
+
+    result = read_inputs(inputs, stdin=stdin)
+    return FileRead(tuple(clean_or_skip(article, today=today) for article in result.articles), result.skipped, result.files)
+
+
+def number_articles(parts: Sequence[FileRead], skipped: Sequence[Skipped]) -> ReadResult:
+    """Ids S1, S2... over all inputs in order, counting articles that cleaning dropped, as ``read_inputs`` does."""
+    articles: list[Article] = []
+    dropped: list[Skipped] = list(skipped)
+    number = 0
+    for part in parts:
+        dropped.extend(part.skipped)
+        for entry in part.entries:
+            if isinstance(entry, Skipped):
+                dropped.append(entry)
+            else:
+                articles.append(replace(entry, id=f"S{number + 1}"))
+            number += 1
+    for entry in dropped:
+        log.warning("%s: %s", entry.path, entry.reason)
+    return ReadResult(tuple(articles), tuple(dropped), sum(part.files for part in parts))
+
+
+def clean_each(articles: Sequence[Article], *, today: date) -> tuple[tuple[Article, ...], tuple[Skipped, ...]]:
+    """The clean stage over every article: kept ones in order, dropped ones with the reason."""
+    entries = [clean_or_skip(article, today=today) for article in articles]
+    kept = tuple(entry for entry in entries if isinstance(entry, Article))
+    return kept, tuple(entry for entry in entries if isinstance(entry, Skipped))
+
+
+def clean_or_skip(article: Article, *, today: date) -> Article | Skipped:
+    """One cleaned article, or why it has nothing left to analyze."""
+    from briefing.clean import clean_article
+
+    try:
+        cleaned = clean_article(article, today=today)
+    except BriefingError as error:
+        return Skipped(article.path, str(error))
+    if not cleaned.text.strip():
+        return Skipped(article.path, "no article text left after cleaning")
+    return cleaned
+
+
+def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Skipped]]:
+    """The files the inputs name, in the order the reader would read them (``-`` kept as is)."""
+    from briefing.read import GLOB_CHARS, walk_folder
+
+    units: list[str] = []
+    skipped: list[Skipped] = []
+
+    def skip(path, reason: str) -> None:
+        skipped.append(Skipped(str(path), reason))
+
+    def expand(name: str) -> None:
+        path = Path(name)
+        if name == "-":
+            units.append(name)
+        elif path.is_dir():
+            units.extend(str(file) for file in walk_folder(path, skip))
+        elif path.exists() or path.is_symlink():
+            units.append(name)
+        elif GLOB_CHARS & set(name):
+            matches = sorted(glob.glob(name, recursive=True))
+            if not matches:
+                skip(name, "no files match this pattern")
+            for match in matches:
+                expand(match)
+        else:
+            skip(name, "no such file or directory")
+
+    for item in inputs:
+        expand(str(item))
+    return units, skipped
+
+
+_MODELS: dict[str | None, Any] = {}
+_EXTRACTORS: dict[tuple[str | None, int], Any] = {}
+
+
+def loaded_model(name: str | None):
+    """The spaCy model, loaded once per process: a Dask worker keeps it between batches."""
+    if name not in _MODELS:
+        from briefing.analyze import load_model
+
+        _MODELS[name] = load_model(name)
+    return _MODELS[name]
+
+
+def extractor_for(settings: AnalysisSettings):
+    """The fact extractor for these settings, built once per process."""
+    key = (settings.model, hash(settings_digest(settings)))
+    if key not in _EXTRACTORS:
+        from briefing.extract import make_extractor
+
+        _EXTRACTORS.clear()  # one taxonomy at a time: old matchers are not kept alive
+        _EXTRACTORS[key] = make_extractor(loaded_model(settings.model), settings.taxonomy, settings.aliases)
+    return _EXTRACTORS[key]
+
+
+def settings_digest(settings: AnalysisSettings) -> str:
+    from briefing.cache import canonical, content_of
+
+    return canonical((content_of(settings.taxonomy), content_of(settings.aliases)))
+
+
+def analyze_batch(articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int = 1) -> Analysis:
+    """spaCy over the articles (in ``jobs`` processes) and the extractor over each Doc, timing both."""
+    from briefing.analyze import analyze, model_label
+
+    started = time.perf_counter()
+    nlp = loaded_model(settings.model)
+    extract = extractor_for(settings)
+    loading = time.perf_counter() - started
+    started = time.perf_counter()
+    extracting = 0.0
+    facts = []
+    for article, doc in zip(articles, analyze((article.text for article in articles), nlp, jobs=jobs)):
+        before = time.perf_counter()
+        facts.append(tuple(extract(article, doc)))
+        extracting += time.perf_counter() - before
+    total = time.perf_counter() - started
+    return Analysis(tuple(facts), model_label(nlp), loading, total - extracting, extracting)
+
+
+def installed_model_label(name: str | None) -> str | None:
+    """The label ``load_model(name)`` would give, read from the installed package's meta.json
+    without loading it (so a fully cached run never loads spaCy's weights); None when unsure."""
+    from briefing.analyze import FALLBACK_MODELS, REQUIRED_COMPONENTS, model_label
+    from spacy import util
+
+    for candidate in dict.fromkeys(model for model in (name, *FALLBACK_MODELS) if model):
+        try:
+            if Path(candidate).is_dir():
+                meta = util.load_meta(Path(candidate) / "meta.json")
+            elif util.is_package(candidate):
+                meta = util.load_meta(util.get_package_path(candidate) / "meta.json")
+            else:
+                continue
+        except (OSError, ValueError):
+            return None
+        components = meta.get("components") or meta.get("pipeline") or []
+        if not all(required in components for required in REQUIRED_COMPONENTS):
+            return None
+        return model_label(SimpleNamespace(meta=meta, lang=meta.get("lang", "")))
+    return None
+
+
+@contextmanager
+def muted_log() -> Iterator[None]:
+    """Keep a worker quiet: what it skips is returned and logged once, by the client."""
+    logger = logging.getLogger("briefing")
+    was_disabled = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was_disabled
+

@@ -1,0 +1,260 @@
+"""The analysis cache: a rerun reuses each article's facts, and exactly what changed is recomputed."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from briefing.cache import FactCache, analysis_context, article_key, cache_root, max_cache_bytes
+from briefing.model import Article, Fact, Taxonomy, Theme, ThemeScore
+from briefing.pipeline import read_corpus
+
+ARTICLES = {
+    "a-wire.txt": (
+        "title: Ministers sign gas pipeline deal\noutlet: Northgate Wire\ndate: 2024-03-05\n---\n"
+        "Tarvia and Dovrenia signed a $6.5 billion gas pipeline agreement on Tuesday. "
+        "Foreign Minister Aliya Serikova said the pipeline ties the two economies together.\n"
+    ),
+    "b-times.txt": (
+        "title: Border clash leaves two soldiers dead\noutlet: Harbour Times\ndate: 2024-03-06\n---\n"
+        "Two soldiers were killed in a clash on the Ashar Valley border on Wednesday, the defence ministry said. "
+        "Sarkand accused Tarvia of shelling a village.\n"
+    ),
+    "c-post.txt": (
+        "title: Grain prices climb\noutlet: Meridian Post\ndate: 2024-03-07\n---\n"
+        "Wheat prices rose 4% in Vostan after the central bank raised interest rates to 12%. "
+        "Traders said exports to Dovrenia would slow.\n"
+    ),
+}
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(folder))
+    monkeypatch.delenv("BRIEFING_CACHE_MAX_MB", raising=False)
+    return folder
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def sample_fact(source: str = "S1", sentence: str = "Tarvia signed a deal.") -> Fact:
+    return Fact(
+        source=source,
+        sentence=sentence,
+        start=0,
+        end=len(sentence),
+        position=0,
+        themes=(ThemeScore("energy", 0.5),),
+        entities=("Tarvia",),
+        event_date=date(2024, 3, 5),
+        event_date_basis="explicit",
+    )
+
+
+def article(text: str = "Tarvia signed a deal.", **fields) -> Article:
+    return Article(id=fields.pop("id", "S1"), path=fields.pop("path", "a.txt"), text=text, **fields)
+
+
+TAXONOMY = Taxonomy(themes=(Theme(id="energy", label="Energy", lemmas=("gas",)),))
+
+
+# The store itself
+
+
+def test_a_stored_entry_comes_back_with_the_reading_articles_id(cache_dir: Path):
+    store = FactCache()
+    key = article_key(article(), analysis_context("model 1.0", TAXONOMY, {}))
+    store.put(key, [sample_fact("S7")])
+    assert store.get(key, "S2") == [sample_fact("S2")]
+    assert store.get("0" * 64, "S2") is None
+
+
+def test_the_key_follows_content_not_position(cache_dir: Path):
+    context = analysis_context("model 1.0", TAXONOMY, {})
+    first = article_key(article(id="S1", path="a.txt"), context)
+    assert first == article_key(article(id="S9", path="elsewhere/b.txt"), context)
+    assert first != article_key(article(text="Tarvia signed a new deal."), context)
+    assert first != article_key(article(published=date(2024, 3, 5)), context)  # relative dates resolve against it
+    assert first != article_key(article(title="Deal signed"), context)
+
+
+def test_the_context_changes_with_model_taxonomy_and_aliases():
+    base = analysis_context("model 1.0", TAXONOMY, {"russian federation": "Russia"})
+    more_themes = Taxonomy(themes=(replace(TAXONOMY.themes[0], lemmas=("gas", "oil")),))
+    assert base != analysis_context("model 1.1", TAXONOMY, {"russian federation": "Russia"})
+    assert base != analysis_context("model 1.0", more_themes, {"russian federation": "Russia"})
+    assert base != analysis_context("model 1.0", TAXONOMY, {"russian federation": "Russian Federation"})
+    moved = replace(TAXONOMY, source="elsewhere.toml")
+    assert base == analysis_context("model 1.0", moved, {"russian federation": "Russia"})
+
+
+def test_a_damaged_entry_is_a_miss_and_is_replaced_on_the_next_write(cache_dir: Path):
+    store = FactCache()
+    store.put("ab" * 32, [sample_fact()])
+    path = store.path("ab" * 32)
+    path.write_bytes(path.read_bytes()[:20])  # a write cut short
+    assert store.get("ab" * 32, "S1") is None
+    path.write_bytes(b"not a pickle at all")
+    assert store.get("ab" * 32, "S1") is None
+    store.put("ab" * 32, [sample_fact()])
+    assert store.get("ab" * 32, "S1") == [sample_fact()]
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    store = FactCache(blocker)
+    store.put("cd" * 32, [sample_fact()])
+    assert store.get("cd" * 32, "S1") is None
+    assert store.written == 0
+
+
+def hammer(folder: str, key: str, rounds: int, sentence: str) -> None:
+    store = FactCache(Path(folder))
+    for _ in range(rounds):
+        store.put(key, [sample_fact(sentence=sentence)] * 20)
+
+
+def test_two_processes_writing_one_key_never_leave_a_partial_entry(tmp_path: Path):
+    key = "ef" * 32
+    context = multiprocessing.get_context("spawn")
+    writers = [
+        context.Process(target=hammer, args=(str(tmp_path), key, 150, sentence))
+        for sentence in ("First writer's sentence.", "Second writer's sentence.")
+    ]
+    for writer in writers:
+        writer.start()
+    reader = FactCache(tmp_path)
+    seen = set()
+    deadline = time.monotonic() + 60
+    while any(writer.is_alive() for writer in writers) and time.monotonic() < deadline:
+        facts = reader.get(key, "S1")
+        if facts is not None:
+            assert len(facts) == 20  # whole entries only
+            seen.add(facts[0].sentence)
+    for writer in writers:
+        writer.join()
+        assert writer.exitcode == 0
+    final = reader.get(key, "S1")
+    assert final is not None and len(final) == 20
+    assert seen <= {"First writer's sentence.", "Second writer's sentence."}
+    assert not list(reader.folder.rglob("*.tmp")), "temporary files are renamed or removed"
+
+
+def test_pruning_removes_the_least_recently_used_entries_first(tmp_path: Path):
+    store = FactCache(tmp_path, max_bytes=10**9)
+    keys = [f"{number:02d}" * 32 for number in range(6)]
+    for age, key in enumerate(keys):
+        store.put(key, [sample_fact()] * 10)
+        moment = time.time() - 1000 * (age + 1)
+        os.utime(store.path(key), (moment, moment))  # keys[0] is the newest
+    entry_size = store.path(keys[0]).stat().st_size
+    store.max_bytes = entry_size * 3
+    assert store.prune() == 3
+    assert [store.path(key).exists() for key in keys] == [True, True, True, False, False, False]
+    assert store.get(keys[5], "S1") is None
+
+
+def test_reading_an_entry_makes_it_recent(tmp_path: Path):
+    store = FactCache(tmp_path, max_bytes=10**9)
+    old, new = "aa" * 32, "bb" * 32
+    for key, age in ((old, 5000), (new, 1000)):
+        store.put(key, [sample_fact()])
+        moment = time.time() - age
+        os.utime(store.path(key), (moment, moment))
+    assert store.get(old, "S1") is not None
+    store.max_bytes = store.path(old).stat().st_size
+    store.prune()
+    assert store.path(old).exists() and not store.path(new).exists()
+
+
+def test_location_and_size_bound_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "here"))
+    monkeypatch.setenv("BRIEFING_CACHE_MAX_MB", "2")
+    assert cache_root() == tmp_path / "here"
+    assert FactCache().folder.parent == tmp_path / "here"
+    assert max_cache_bytes() == 2 * 1024 * 1024
+    monkeypatch.setenv("BRIEFING_CACHE_MAX_MB", "lots")
+    assert max_cache_bytes() == 500 * 1024 * 1024
+    monkeypatch.delenv("BRIEFING_CACHE_DIR")
+    assert cache_root().name == "briefing"
+
+
+# Through the pipeline
+
+
+def test_a_rerun_takes_every_article_from_the_cache_and_gives_the_same_facts(cache_dir: Path, corpus_dir: Path):
+    first = read_corpus([corpus_dir])
+    second = read_corpus([corpus_dir])
+    assert first.cached == 0
+    assert second.cached == 3
+    assert second.facts == first.facts
+    assert second.model == first.model
+    assert "analyze" not in dict(second.timings)
+
+
+def test_changing_one_article_recomputes_only_that_one(cache_dir: Path, corpus_dir: Path):
+    read_corpus([corpus_dir])
+    path = corpus_dir / "b-times.txt"
+    path.write_text(path.read_text().replace("Two soldiers", "Three soldiers"), encoding="utf-8")
+    again = read_corpus([corpus_dir])
+    assert again.cached == 2
+    changed = [fact for fact in again.facts if fact.source == "S2"]
+    assert changed and changed[0].sentence.startswith("Three soldiers")
+
+
+def test_changing_the_taxonomy_recomputes_everything(cache_dir: Path, corpus_dir: Path, tmp_path: Path):
+    read_corpus([corpus_dir])
+    themes = tmp_path / "themes.toml"
+    themes.write_text('[themes.food]\nlabel = "Food"\nlemmas = ["wheat", "grain"]\n', encoding="utf-8")
+    extended = read_corpus([corpus_dir], themes=themes)
+    assert extended.cached == 0
+    assert any(score.theme == "food" for fact in extended.facts for score in fact.themes)
+    assert read_corpus([corpus_dir], themes=themes).cached == 3
+    assert read_corpus([corpus_dir]).cached == 3  # the default taxonomy's entries are still there
+
+
+def test_cached_facts_carry_the_ids_of_the_new_input_order(cache_dir: Path, corpus_dir: Path):
+    fresh = read_corpus([corpus_dir])
+    reordered = read_corpus([corpus_dir / "c-post.txt", corpus_dir / "a-wire.txt", corpus_dir / "b-times.txt"])
+    assert reordered.cached == 3
+    by_path = {a.path: a.id for a in reordered.articles}
+    old_by_path = {a.path: a.id for a in fresh.articles}
+    for path, new_id in by_path.items():
+        old_id = old_by_path[path]
+        assert [replace(f, source="") for f in reordered.facts if f.source == new_id] == [
+            replace(f, source="") for f in fresh.facts if f.source == old_id
+        ]
+    assert by_path[str(corpus_dir / "c-post.txt")] == "S1"
+
+
+def test_no_cache_neither_reads_nor_writes(cache_dir: Path, corpus_dir: Path):
+    corpus = read_corpus([corpus_dir], cache=False)
+    assert corpus.cached == 0
+    assert not cache_dir.exists() or not any(cache_dir.rglob("*.facts"))
+    read_corpus([corpus_dir])
+    assert read_corpus([corpus_dir], cache=False).cached == 0
+
+
+def test_a_damaged_entry_is_recomputed_by_the_pipeline(cache_dir: Path, corpus_dir: Path):
+    first = read_corpus([corpus_dir])
+    entries = sorted(cache_dir.rglob("*.facts"))
+    assert len(entries) == 3
+    entries[0].write_bytes(b"\x80\x05truncated")
+    again = read_corpus([corpus_dir])
+    assert again.cached == 2
+    assert again.facts == first.facts
