@@ -44,6 +44,7 @@ class Aliases:
     names: Mapping[str, str] = field(default_factory=dict)
     demonyms: Mapping[str, str] = field(default_factory=dict)
     titles: tuple[str, ...] = ()  # longest first, so "Prime Minister" goes before "Minister"
+    ignore: frozenset[str] = frozenset()  # case-folded words never taken as a name on their own
     source: str = "default"
 
     def canonical(self, name: str) -> str:
@@ -52,33 +53,40 @@ class Aliases:
 
 def load_aliases(path: Path | None = None) -> Aliases:
     """The default alias table with the user's file merged over it (its entries win, its titles add)."""
-    names, demonyms, titles = _parse_aliases(read_toml(DEFAULT_ALIASES, "aliases.toml"), "aliases.toml")
+    names, demonyms, titles, ignore = _parse_aliases(read_toml(DEFAULT_ALIASES, "aliases.toml"), "aliases.toml")
     source = "default"
     if path is not None:
         path = Path(path)
-        user_names, user_demonyms, user_titles = _parse_aliases(read_toml(path, str(path)), str(path))
+        user_names, user_demonyms, user_titles, user_ignore = _parse_aliases(read_toml(path, str(path)), str(path))
         names |= user_names
         demonyms |= user_demonyms
         titles = [*titles, *user_titles]
+        ignore = [*ignore, *user_ignore]
         source = f"default + {path}"
     ordered_titles = tuple(sorted(dict.fromkeys(titles), key=lambda title: (-len(title), title)))
-    return Aliases(names=names, demonyms=demonyms, titles=ordered_titles, source=source)
+    return Aliases(
+        names=names, demonyms=demonyms, titles=ordered_titles,
+        ignore=frozenset(word.casefold() for word in ignore), source=source,
+    )
 
 
-def _parse_aliases(document: Mapping[str, Any], name: str) -> tuple[dict[str, str], dict[str, str], list[str]]:
+def _parse_aliases(document: Mapping[str, Any], name: str) -> tuple[dict[str, str], dict[str, str], list[str], list[str]]:
     for key in document:
-        if key not in ("aliases", "demonyms", "titles"):
-            raise ThemesError(f"{name}: unknown key '{key}' (expected aliases, demonyms, titles)")
+        if key not in ("aliases", "demonyms", "titles", "ignore"):
+            raise ThemesError(f"{name}: unknown key '{key}' (expected aliases, demonyms, titles, ignore)")
     tables = []
     for key in ("aliases", "demonyms"):
         table = document.get(key, {})
         if not isinstance(table, dict) or not all(isinstance(value, str) and value.strip() for value in table.values()):
             raise ThemesError(f"{name}: [{key}] must map names to non-empty strings")
         tables.append({written.strip().casefold(): canonical.strip() for written, canonical in table.items()})
-    titles = document.get("titles", [])
-    if not isinstance(titles, list) or not all(isinstance(title, str) and title.strip() for title in titles):
-        raise ThemesError(f"{name}: 'titles' must be a list of non-empty strings")
-    return tables[0], tables[1], [title.strip() for title in titles]
+    lists = []
+    for key in ("titles", "ignore"):
+        values = document.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(value, str) and value.strip() for value in values):
+            raise ThemesError(f"{name}: '{key}' must be a list of non-empty strings")
+        lists.append([value.strip() for value in values])
+    return tables[0], tables[1], lists[0], lists[1]
 
 
 def clean_name(text: str) -> str:
@@ -148,13 +156,27 @@ def _draft(entity: Span, aliases: Aliases) -> tuple[int, int, str, str, bool] | 
     if entity.label_ == "NORP":
         country = aliases.demonyms.get(text.casefold())
         return (entity.start, entity.end, "GPE", country, False) if country else None
+    if text.casefold() in aliases.ignore:
+        return None
     if text.casefold() in aliases.names:
         return entity.start, entity.end, entity.label_, aliases.names[text.casefold()], entity.label_ == "PERSON"
+    named_after = _after_known_name(text, aliases)
+    if named_after is not None:
+        return entity.start, entity.end, entity.label_, named_after, True
     person = entity.label_ == "PERSON" or (entity.label_ in PERSON_LIKE and _follows_title(entity, aliases))
     if person:
         text, _ = strip_titles(text, aliases)
         text = aliases.canonical(text)
     return entity.start, entity.end, entity.label_, text, person
+
+
+def _after_known_name(text: str, aliases: Aliases) -> str | None:
+    """ "Russian Federation Sergei Lavrov" (a country run into a name by the model) -> "Sergey Lavrov"."""
+    words = text.split()
+    for cut in range(len(words) - 2, 0, -1):
+        if " ".join(words[:cut]).casefold() in aliases.names and all(word[:1].isupper() for word in words[cut:]):
+            return aliases.canonical(" ".join(words[cut:]))
+    return None
 
 
 def _with_given_names(entity: Span, aliases: Aliases) -> Span:
@@ -184,6 +206,19 @@ def _expand_short_name(name: str, full_names: Iterable[str]) -> str | None:
         if set(words) <= set(full.casefold().split()) or name.casefold().endswith(" " + full.casefold())
     ]
     return fits[0] if len(fits) == 1 else None
+
+
+def person_name(text: str, aliases: Aliases, mentions: Iterable[Mention]) -> str | None:
+    """The canonical name of a person written as ``text`` in an article whose mentions are known
+    ("Reinholt" -> "Tomas Reinholt" when the article names him in full)."""
+    name, _ = strip_titles(clean_name(text), aliases)
+    if not name or name.casefold() in aliases.ignore:
+        return None
+    name = aliases.canonical(name)
+    full_names = {mention.name for mention in mentions if mention.person and " " in mention.name}
+    if name in full_names:
+        return name
+    return _expand_short_name(name, full_names) or name
 
 
 def names_in(mentions: Iterable[Mention], start: int, end: int) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from briefing.dates import event_date
-from briefing.entities import Aliases, Mention, load_aliases, names_in, resolve_mentions, strip_titles
+from briefing.entities import Aliases, Mention, load_aliases, names_in, person_name, resolve_mentions, strip_titles
 from briefing.model import Article, Fact, Taxonomy
 from briefing.themes import ThemeMatcher
 
@@ -94,7 +94,7 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
         position += 1
         text = doc.text[start:end]
         names = names_in(mentions, sentence.start, sentence.end)
-        speaker = _speaker(sentence, mentions, roles, context)
+        speaker = _speaker(sentence, mentions, roles, context, aliases)
         context.update(sentence, mentions, speaker)
         if _dropped(sentence, text, title, named=bool(names)):
             continue
@@ -201,7 +201,9 @@ class _SpeakerContext:
             self.speaker = speaker
 
 
-def _speaker(sentence: Span, mentions: Sequence[Mention], roles: dict[str, str | None], context: _SpeakerContext) -> str | None:
+def _speaker(
+    sentence: Span, mentions: Sequence[Mention], roles: dict[str, str | None], context: _SpeakerContext, aliases: Aliases
+) -> str | None:
     """The person a reported statement is attributed to: "X said", "said X", "according to X", "he said"."""
     quoted = any(mark in sentence.text for mark in QUOTE_MARKS) or sentence.text.count("‘") or sentence.text.count("’ ")
     verbs = QUOTE_VERBS if quoted else SPEECH_VERBS
@@ -221,16 +223,42 @@ def _speaker(sentence: Span, mentions: Sequence[Mention], roles: dict[str, str |
             before -= 1
         if before in by_end:
             return by_end[before].name
+        appositive = _before_appositive(doc, sentence.start, before)
+        if appositive in by_end:
+            return by_end[appositive].name
         subject = doc[before - 1] if before > sentence.start else None
         if subject is not None and subject.lower_ in PRONOUNS:
             return context.speaker or context.person
         role = _role_before(doc, sentence.start, before, roles)
         if role:
             return role
+        unlabeled = _proper_name_before(doc, sentence.start, before)
+        if unlabeled is not None:
+            return person_name(unlabeled.text, aliases, mentions)
         if token.lemma_.lower() in SPEECH_VERBS and token.i > sentence.start and doc[token.i - 1].is_punct:
             named = _mention_after(doc, token.i + 1, min(sentence.end, token.i + 5), by_start)
             if named:
                 return named
+    return None
+
+
+def _proper_name_before(doc: Doc, floor: int, before: int) -> Span | None:
+    """A capitalized name the model did not tag, right before the verb (' ," Reinholt said')."""
+    start = before
+    while start > max(floor, before - 3) and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title and not doc[start - 1].ent_type_:
+        start -= 1
+    if start == before or not (start == floor or doc[start - 1].is_punct or doc[start - 1].lower_ in ("and", "but")):
+        return None
+    return doc[start:before]
+
+
+def _before_appositive(doc: Doc, floor: int, before: int) -> int | None:
+    """ "Lavrov, who is in Islamabad on a visit, said" -> the token index where "Lavrov" ends."""
+    if before - 1 <= floor or doc[before - 1].text != ",":
+        return None
+    for index in range(before - 2, max(floor, before - 25), -1):
+        if doc[index].text == ",":
+            return index if doc[index + 1].lower_ in ("who", "whose", "which") else None
     return None
 
 

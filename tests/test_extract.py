@@ -63,10 +63,11 @@ def test_headline_repeated_in_the_body_is_dropped(nlp, extract):
 @pytest.mark.parametrize(
     ("text", "speaker"),
     [
-        ('"We will deepen our energy ties," Lavrov said on Tuesday.', "Lavrov"),
-        ('"Trade between our countries has doubled," said Imran Khan.', "Imran Khan"),
-        ("According to Sergey Lavrov, both countries will hold more military exercises.", "Sergey Lavrov"),
-        ("Imran Khan told reporters that the pipeline would be finished by 2025.", "Imran Khan"),
+        ('"We will deepen our energy ties," Reinholt said on Tuesday.', "Reinholt"),
+        ('"Trade between our countries has doubled," said Daniyar Kemelov.', "Daniyar Kemelov"),
+        ("According to Bolat Ermekov, both countries will hold more military exercises.", "Bolat Ermekov"),
+        ("Daniyar Kemelov told reporters that the pipeline would be finished by 2025.", "Daniyar Kemelov"),
+        ("Tomas Reinholt, who is on a two-day visit to Vostan, said the pipeline deal was signed.", "Tomas Reinholt"),
     ],
 )
 def test_quotes_are_attributed_to_their_speaker(nlp, extract, text, speaker):
@@ -76,11 +77,25 @@ def test_quotes_are_attributed_to_their_speaker(nlp, extract, text, speaker):
 
 def test_he_said_resolves_to_the_last_named_speaker(nlp, extract):
     text = (
-        'Foreign Minister Sergey Lavrov said Moscow was ready to supply military equipment to Pakistan.\n\n'
-        '"Russia and Pakistan have agreed to further facilitate the Afghan peace process," he said.'
+        "Foreign Minister Tomas Reinholt said Dovrenia was ready to supply military equipment to Tarvia.\n\n"
+        "Later, Reinholt met President Irina Volkova in the capital.\n\n"
+        '"Dovrenia and Tarvia have agreed to further facilitate the peace process," he said.'
     )
     facts = facts_of(nlp, extract, text)
-    assert [fact.speaker for fact in facts] == ["Sergey Lavrov", "Sergey Lavrov"]
+    assert [fact.speaker for fact in facts] == ["Tomas Reinholt", None, "Tomas Reinholt"]
+
+
+def test_the_minister_said_resolves_to_the_one_person_with_that_title(nlp, extract):
+    text = (
+        "Foreign Minister Tomas Reinholt met Prime Minister Daniyar Kemelov in Vostan on Monday.\n\n"
+        "The prime minister said the gas pipeline would be finished next year."
+    )
+    assert facts_of(nlp, extract, text)[1].speaker == "Daniyar Kemelov"
+
+
+def test_a_sentence_that_reports_nothing_has_no_speaker(nlp, extract):
+    (fact,) = facts_of(nlp, extract, "Tarvia and Dovrenia signed the gas pipeline deal in Vostan on Tuesday.")
+    assert fact.speaker is None
 
 
 def test_titles_and_surnames_merge_into_one_person(nlp, extract):
