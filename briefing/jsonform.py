@@ -1,0 +1,129 @@
+"""The brief as JSON (DESIGN.md, "The brief as JSON"): a ``Brief`` in, a
+plain dict or a deterministic JSON text out, checked against the JSON
+Schema shipped in ``briefing/schema/brief.schema.json``."""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from functools import lru_cache
+
+import jsonschema
+
+from briefing.errors import BriefingError
+from briefing.model import Article, Brief, Claim
+
+SCORE_DECIMALS = 4
+
+
+def brief_to_dict(brief: Brief) -> dict:
+    """The JSON form of a brief, keys in the documented order."""
+    form = {
+        "schema": brief.schema,
+        "title": brief.title,
+        "as_of": _iso(brief.as_of),
+        "generated_at": brief.generated_at,
+        "model": brief.model,
+        "sources": [_source(article) for article in brief.sources],
+        "summary": [_claim(claim) for claim in brief.summary],
+        "themes": [
+            {"id": section.id, "label": section.label, "claims": [_claim(c) for c in section.claims]}
+            for section in brief.themes
+        ],
+        "timeline": [
+            {"date": _iso(entry.date), "text": entry.text, "sources": list(entry.sources)}
+            for entry in brief.timeline
+        ],
+        "divergences": [
+            {"topic": divergence.topic, "claims": [_claim(c) for c in divergence.claims]}
+            for divergence in brief.divergences
+        ],
+    }
+    if brief.notes:
+        form["notes"] = list(brief.notes)
+    return form
+
+
+def brief_to_json(brief: Brief) -> str:
+    """The same brief always gives the same text (fixed key order, rounded
+    scores), so outputs can be diffed and checked into version control."""
+    return json.dumps(brief_to_dict(brief), ensure_ascii=False, indent=2) + "\n"
+
+
+def validate_brief_dict(form: dict) -> None:
+    """Raise BriefingError naming the first place where ``form`` breaks the schema."""
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(form))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise BriefingError(f"brief JSON: {where}: {error.message}")
+    _check_references(form)
+
+
+def _check_references(form: dict) -> None:
+    """What a JSON Schema cannot say: every cited source id is in the sources list."""
+    ids = [source["id"] for source in form["sources"]]
+    if len(set(ids)) != len(ids):
+        raise BriefingError("brief JSON: sources: source ids are not unique")
+    known = set(ids)
+    claims = [*form["summary"], *(c for t in form["themes"] for c in t["claims"]),
+              *(c for d in form["divergences"] for c in d["claims"])]
+    cited = {
+        *(support["source"] for claim in claims for support in claim["support"]),
+        *(source for entry in form["timeline"] for source in entry["sources"]),
+        *(source["duplicate_of"] for source in form["sources"] if source["duplicate_of"]),
+    }
+    unknown = sorted(cited - known)
+    if unknown:
+        raise BriefingError(f"brief JSON: cites source {unknown[0]}, which is not in sources")
+
+
+def brief_schema() -> dict:
+    """The JSON Schema (draft 2020-12) of the brief, as shipped in the package."""
+    return json.loads(_schema_text())
+
+
+@lru_cache(maxsize=1)
+def _schema_text() -> str:
+    resource = importlib.resources.files("briefing") / "schema" / "brief.schema.json"
+    return resource.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        brief_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _source(article: Article) -> dict:
+    return {
+        "id": article.id,
+        "path": article.path,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "published": _iso(article.published),
+        "date_basis": article.date_basis,
+        "words": article.words,
+        "duplicate_of": article.duplicate_of,
+    }
+
+
+def _claim(claim: Claim) -> dict:
+    form = {
+        "id": claim.id,
+        "text": claim.text,
+        "score": round(claim.score, SCORE_DECIMALS),
+        "agreement": claim.agreement,
+        "date": _iso(claim.date),
+        "themes": list(claim.themes),
+        "entities": list(claim.entities),
+        "support": [{"source": s.source, "sentence": s.sentence} for s in claim.support],
+    }
+    if claim.speaker is not None:
+        form["speaker"] = claim.speaker
+    return form
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None

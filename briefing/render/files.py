@@ -1,0 +1,73 @@
+"""Where outputs go and how they are written: whole or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from briefing.errors import RenderError
+from briefing.model import Brief
+
+EXTENSIONS = {
+    "pdf": ".pdf",
+    "html": ".html",
+    "email": ".email.html",
+    "eml": ".eml",
+    "md": ".md",
+    "json": ".json",
+}
+SLUG_WORDS = 8
+
+
+def slugify(title: str) -> str:
+    """'Pakistan–Russia relations' -> 'pakistan-russia-relations'."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    ascii_title = "".join(  # accents go, any other non-ASCII character separates words
+        char if char.isascii() else "" if unicodedata.combining(char) else " "
+        for char in decomposed
+    )
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    return "-".join(words[:SLUG_WORDS]) or "brief"
+
+
+def output_path(brief: Brief, out_dir: Path, format: str) -> Path:
+    """DIR/<as-of>-<slug><ext>, as DESIGN.md names outputs."""
+    if format not in EXTENSIONS:
+        raise RenderError(f"{format}: unknown format (choose from {', '.join(EXTENSIONS)})")
+    as_of = brief.as_of.isoformat() if brief.as_of else "undated"
+    return Path(out_dir) / f"{as_of}-{slugify(brief.title)}{EXTENSIONS[format]}"
+
+
+def write_atomically(path: Path, content: bytes) -> Path:
+    """Write to a temporary file next to ``path`` and rename it into place, so a
+    reader never sees half a file; on any failure the temporary file goes."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as error:
+        raise RenderError(f"{path}: cannot write: {error.strerror or error}") from error
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(content)
+            output.flush()
+            os.fsync(output.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise RenderError(f"{path}: cannot write: {error.strerror or error}") from error
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

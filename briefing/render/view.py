@@ -1,0 +1,318 @@
+"""What a template sees: the Brief plus the numbers a reader needs (source
+numbers for references, outlet counts, the scope line, chart geometry) and
+the filters that format them. Plain data only; the templates own the markup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from briefing.model import Article, Brief, Claim
+
+RELIABLE_DATE_BASES = frozenset({"header", "front_matter", "html", "feed"})
+DATE_BASIS_NOTES = {
+    "dateline": "date from the dateline",
+    "text": "date inferred from the text",
+    "file": "date of the file, not of publication",
+    "none": "date unknown",
+}
+CHART_LABEL_CHARACTERS = 52
+MAX_MONTH_TICKS = 5
+TICK_MARGIN = 0.15  # axis marks nearer the ends than this would hide the end dates
+TIMELINE_LANE_GAP = 0.06  # points closer than this share of the axis go to the next lane
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One line of the sources list, and the target of every reference to it."""
+
+    number: int
+    article: Article
+    duplicate_of: int | None  # number of the source this one copies
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def anchor(self) -> str:
+        return f"src-{self.article.id}"
+
+    @property
+    def outlet(self) -> str:
+        return self.article.outlet or "Unknown outlet"
+
+    @property
+    def date_note(self) -> str | None:
+        """Why the reader should not trust the date, or None when it is reliable."""
+        if self.article.published is not None and self.article.date_basis in RELIABLE_DATE_BASES:
+            return None
+        return DATE_BASIS_NOTES.get(self.article.date_basis, f"date from {self.article.date_basis}")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The cover line: N sources from M outlets between two dates, model used."""
+
+    sources: int
+    outlets: int
+    duplicates: int
+    first: date | None
+    last: date | None
+    model: str
+
+
+@dataclass(frozen=True)
+class AgreementBar:
+    number: int  # position in the summary
+    label: str
+    outlets: int
+    fraction: float  # outlets / outlets in scope, 0..1
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    number: int
+    date: date
+    text: str
+    position: float  # 0..1 along the axis
+    lane: int  # 0 = on the axis row, 1 = one row up, ...
+    refs: tuple[SourceEntry, ...]
+
+
+@dataclass(frozen=True)
+class AxisTick:
+    label: str
+    position: float  # 0..1 along the axis
+
+
+@dataclass(frozen=True)
+class TimelineChart:
+    start: date | None
+    end: date | None
+    points: tuple[TimelinePoint, ...]
+    lanes: int
+    ticks: tuple[AxisTick, ...] = ()
+
+
+def build_context(brief: Brief, *, options, format: str) -> dict:
+    """Everything a template receives (templates/README.md lists it)."""
+    sources = source_entries(brief)
+    by_id = {entry.id: entry for entry in sources}
+    scope = brief_scope(brief)
+    return {
+        "brief": brief,
+        "options": options,
+        "format": format,
+        "sources": sources,
+        "source_by_id": by_id,
+        "scope": scope,
+        "theme_labels": {section.id: section.label for section in brief.themes},
+        "keywords": [section.label for section in brief.themes],
+        "agreement_chart": agreement_bars(brief.summary, scope.outlets),
+        "timeline_chart": timeline_chart(brief, by_id),
+        "markup": "markdown" if format == "md" else "text" if format == "text" else "html",
+    }
+
+
+def source_entries(brief: Brief) -> tuple[SourceEntry, ...]:
+    """Number the sources 1..n in the brief's order, as the sources list shows them."""
+    numbers = {article.id: number for number, article in enumerate(brief.sources, start=1)}
+    return tuple(
+        SourceEntry(numbers[article.id], article, numbers.get(article.duplicate_of or ""))
+        for article in brief.sources
+    )
+
+
+def brief_scope(brief: Brief) -> Scope:
+    originals = [article for article in brief.sources if article.duplicate_of is None]
+    outlets = {article.outlet or article.id for article in originals}
+    dates = sorted(article.published for article in brief.sources if article.published)
+    return Scope(
+        sources=len(brief.sources),
+        outlets=len(outlets),
+        duplicates=len(brief.sources) - len(originals),
+        first=dates[0] if dates else None,
+        last=dates[-1] if dates else None,
+        model=brief.model,
+    )
+
+
+def agreement_bars(claims: Iterable[Claim], outlets_in_scope: int) -> tuple[AgreementBar, ...]:
+    return tuple(
+        AgreementBar(
+            number=number,
+            label=shorten(claim.text, CHART_LABEL_CHARACTERS),
+            outlets=claim.agreement,
+            fraction=min(1.0, claim.agreement / outlets_in_scope) if outlets_in_scope else 0.0,
+        )
+        for number, claim in enumerate(claims, start=1)
+    )
+
+
+def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart:
+    """Place each timeline entry on a date axis; entries too close to tell apart
+    stack in lanes so their markers never overlap."""
+    entries = sorted(brief.timeline, key=lambda entry: entry.date)
+    if not entries:
+        return TimelineChart(None, None, (), 0)
+    start, end = entries[0].date, entries[-1].date
+    span = (end - start).days or 1
+    lane_ends: list[float] = []
+    points = []
+    for number, entry in enumerate(entries, start=1):
+        position = (entry.date - start).days / span if end != start else 0.5
+        lane = next(
+            (index for index, last in enumerate(lane_ends) if position - last >= TIMELINE_LANE_GAP),
+            len(lane_ends),
+        )
+        if lane == len(lane_ends):
+            lane_ends.append(position)
+        lane_ends[lane] = position
+        refs = tuple(sorted({by_id[s] for s in entry.sources if s in by_id}, key=_number))
+        points.append(TimelinePoint(number, entry.date, entry.text, position, lane, refs))
+    return TimelineChart(start, end, tuple(points), len(lane_ends), axis_ticks(start, end))
+
+
+def axis_ticks(start: date, end: date) -> tuple[AxisTick, ...]:
+    """Year marks on a long axis, month marks on a shorter one, none on a few days;
+    marks too close to either end are left out so labels never collide."""
+    span = (end - start).days
+    if span > 400:
+        marks = [date(year, 1, 1) for year in range(start.year + 1, end.year + 1)]
+        label = "{:%Y}"
+    elif span > 60:
+        months = (end.year - start.year) * 12 + end.month - start.month
+        every = max(1, -(-months // MAX_MONTH_TICKS))
+        first = start.replace(day=1)
+        marks = [_add_months(first, step) for step in range(every, months + 1, every)]
+        label = "{:%b %Y}"
+    else:
+        return ()
+    ticks = []
+    for mark in marks:
+        position = (mark - start).days / span
+        if TICK_MARGIN <= position <= 1 - TICK_MARGIN:
+            ticks.append(AxisTick(label.format(mark), position))
+    return tuple(ticks)
+
+
+def _add_months(first_of_month: date, months: int) -> date:
+    index = first_of_month.month - 1 + months
+    return date(first_of_month.year + index // 12, index % 12 + 1, 1)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut a chart label at a word boundary; the full sentence is in the brief."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def _number(entry: SourceEntry) -> int:
+    return entry.number
+
+
+# Filters -----------------------------------------------------------------
+
+
+@pass_context
+def refs(context: Context, item) -> list[SourceEntry]:
+    """The sources a claim (its support) or a timeline entry cites, in list order."""
+    by_id = context["source_by_id"]
+    if isinstance(item, Claim):
+        ids = [support.source for support in item.support]
+    else:
+        ids = list(getattr(item, "sources", item))
+    return sorted({by_id[source] for source in ids if source in by_id}, key=_number)
+
+
+def outlets(count: int) -> str:
+    """'1 outlet', '3 outlets'."""
+    return f"{count} outlet" if count == 1 else f"{count} outlets"
+
+
+def long_date(value: date | None) -> str:
+    """'25 February 2022', the way a briefing note writes dates."""
+    if value is None:
+        return "undated"
+    return f"{value.day} {value:%B %Y}"
+
+
+def short_date(value: date | None) -> str:
+    """'25 Feb 2022', for charts and tight columns."""
+    if value is None:
+        return "undated"
+    return f"{value.day} {value:%b %Y}"
+
+
+def date_range(first: date | None, last: date | None) -> str:
+    if first is None or last is None:
+        return "no publication dates"
+    if first == last:
+        return long_date(first)
+    return f"{long_date(first)} – {long_date(last)}"
+
+
+_MARKDOWN_INLINE = re.compile(
+    r"[\\`*\[\]<>|~]"  # always special
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"  # _ only starts emphasis at a word edge
+    r"|&(?=#?\w+;)"  # & only when it would start an entity
+)
+_MARKDOWN_LINE_START = re.compile(r"[#+\-=]|\d+(?=[.)])")
+
+
+def markdown_escape(text: str) -> str:
+    """Text shown literally in Markdown: one line, every character that could
+    start emphasis, a link, HTML, a heading or a list backslash-escaped."""
+    text = _MARKDOWN_INLINE.sub(lambda match: "\\" + match.group(0), " ".join(str(text).split()))
+    marker = _MARKDOWN_LINE_START.match(text)
+    if marker is None:
+        return text
+    if marker.group(0)[0].isdigit():  # "1986. The year" would start a numbered list
+        return f"{text[: marker.end()]}\\{text[marker.end():]}"
+    return f"\\{text}"
+
+
+_MARKDOWN_URL_ESCAPES = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
+
+
+def markdown_url(url: str) -> str:
+    """A URL safe inside Markdown link parentheses."""
+    return url.translate(_MARKDOWN_URL_ESCAPES)
+
+
+def link_url(url: str | None) -> str:
+    """The URL when it is safe to link (http or https), else ''."""
+    if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url.strip()
+    return ""
+
+
+@pass_context
+def escape_text(context: Context, value) -> str:
+    """Escape for the text format in use: Markdown escapes, plain text only
+    joins lines (HTML templates rely on autoescape instead)."""
+    if context.get("markup") == "markdown":
+        return markdown_escape(value)
+    return " ".join(str(value).split())
+
+
+FILTERS = {
+    "refs": refs,
+    "outlets": outlets,
+    "long_date": long_date,
+    "short_date": short_date,
+    "date_range": date_range,
+    "esc": escape_text,
+    "md_url": markdown_url,
+    "link_url": link_url,
+    "shorten": shorten,
+}

@@ -1,0 +1,422 @@
+"""Render stage: every format from one hand-built Brief, checked for what a
+reader or a mail client would notice."""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import logging
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from briefing.errors import RenderError
+from briefing.model import Brief
+from briefing.render import (
+    FORMATS,
+    RenderOptions,
+    output_path,
+    render,
+    render_all,
+    render_bytes,
+    slugify,
+)
+from briefing.render.assets import packaged_dir
+from briefing.render.pdf import AssetFetcher
+from sample_brief import hostile_brief, sample_brief
+
+
+@pytest.fixture(scope="module")
+def brief() -> Brief:
+    return sample_brief()
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(brief) -> bytes:
+    return render_bytes(brief, "pdf", options=RenderOptions(organisation="Policy Unit"))
+
+
+@pytest.fixture(scope="module")
+def html(brief) -> str:
+    return render_bytes(brief, "html").decode()
+
+
+class Outline(HTMLParser):
+    """Ids, internal links, headings and landmark elements of an HTML page."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.fragment_links: list[str] = []
+        self.links: list[str] = []
+        self.headings: list[int] = []
+        self.tags: list[str] = []
+        self.html_lang: str | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append(tag)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        href = attributes.get("href")
+        if tag == "a" and href:
+            (self.fragment_links if href.startswith("#") else self.links).append(href)
+        if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit():
+            self.headings.append(int(tag[1]))
+        if tag == "html":
+            self.html_lang = attributes.get("lang")
+
+
+def pdf_text(content: bytes) -> str:
+    document = pypdfium2.PdfDocument(content)
+    return "\n".join(page.get_textpage().get_text_range() for page in document)
+
+
+def pdf_links(content: bytes) -> tuple[int, list[str]]:
+    """How many links jump inside the document, and the web addresses linked."""
+    document = pypdfium2.PdfDocument(content)
+    internal, uris = 0, []
+    for page in document:
+        position, link = ctypes.c_int(0), pdfium_c.FPDF_LINK()
+        while pdfium_c.FPDFLink_Enumerate(page.raw, ctypes.byref(position), ctypes.byref(link)):
+            if pdfium_c.FPDFLink_GetDest(document.raw, link):
+                internal += 1
+                continue
+            action = pdfium_c.FPDFLink_GetAction(link)
+            if action and pdfium_c.FPDFAction_GetType(action) == pdfium_c.PDFACTION_URI:
+                size = pdfium_c.FPDFAction_GetURIPath(document.raw, action, None, 0)
+                buffer = ctypes.create_string_buffer(size)
+                pdfium_c.FPDFAction_GetURIPath(document.raw, action, buffer, size)
+                uris.append(buffer.value.decode())
+    return internal, uris
+
+
+# Output names and options ---------------------------------------------------
+
+
+def test_output_path_names_each_format_by_as_of_date_and_title(brief, tmp_path):
+    names = {fmt: output_path(brief, tmp_path, fmt).name for fmt in FORMATS}
+    assert names == {
+        "pdf": "2022-02-25-pakistan-russia-relations.pdf",
+        "html": "2022-02-25-pakistan-russia-relations.html",
+        "email": "2022-02-25-pakistan-russia-relations.email.html",
+        "eml": "2022-02-25-pakistan-russia-relations.eml",
+        "md": "2022-02-25-pakistan-russia-relations.md",
+        "json": "2022-02-25-pakistan-russia-relations.json",
+    }
+    undated = dataclasses.replace(brief, as_of=None)
+    assert output_path(undated, tmp_path, "md").name.startswith("undated-")
+
+
+def test_slugify_keeps_words_and_drops_punctuation():
+    assert slugify("Côte d'Ivoire: the 2024 élections!") == "cote-d-ivoire-the-2024-elections"
+    assert slugify("«»") == "brief"
+
+
+def test_unknown_format_and_paper_are_render_errors(brief, tmp_path):
+    with pytest.raises(RenderError, match="docx"):
+        render(brief, "docx", tmp_path / "x.docx")
+    with pytest.raises(RenderError, match="A3"):
+        RenderOptions(paper="A3")
+    assert RenderOptions(paper="letter").paper == "Letter"
+
+
+def test_shipped_templates_and_styles_are_found():
+    assert (packaged_dir("templates") / "base.html.j2").is_file()
+    assert (packaged_dir("styles") / "print.css").is_file()
+
+
+def test_render_all_writes_every_format_with_its_standard_name(brief, tmp_path):
+    paths = render_all(brief, tmp_path)
+    assert sorted(path.name for path in paths) == sorted(
+        output_path(brief, tmp_path, fmt).name for fmt in FORMATS
+    )
+    assert all(path.stat().st_size > 0 for path in paths)
+    assert paths[0].read_bytes().startswith(b"%PDF-")
+
+
+# Content of the brief ---------------------------------------------------------
+
+
+def test_every_claim_reference_points_at_a_listed_source(html):
+    outline = Outline(html)
+    assert outline.fragment_links, "no references at all"
+    missing = [link for link in outline.fragment_links if link[1:] not in outline.ids]
+    assert missing == []
+    assert {"src-S1", "src-S7"} <= outline.ids
+
+
+def test_claims_show_references_and_how_many_outlets_back_them(html):
+    # C1 is backed by S1-S5 (S4 a copy of S3): four outlets, references [1]..[5].
+    first = html.split('<section id="summary"')[1].split("</li>")[0]
+    for number in range(1, 6):
+        assert f'href="#src-S{number}"' in first
+    assert "4 outlets" in first
+    assert "1 outlet<" in html
+
+
+def test_cover_states_scope_dates_and_model(html, brief):
+    cover = html.split("</header>")[0]
+    assert "7 articles from 6 outlets" in cover
+    assert "1 duplicate counted once" in cover
+    assert "7 April 2021 – 25 February 2022" in cover
+    assert brief.model in cover
+    assert "As of" in cover and "25 February 2022" in cover
+
+
+def test_sections_for_every_theme_divergence_timeline_and_sources(html, brief):
+    outline = Outline(html)
+    for section in brief.themes:
+        assert f"theme-{section.id}" in outline.ids
+    assert {"summary", "differ", "timeline", "sources"} <= outline.ids
+    differ = html.split('id="differ"')[1].split("</section>")[0]
+    assert "Geo News" in differ and "Arab News" in differ
+
+
+def test_sources_list_marks_copies_and_unreliable_dates(html):
+    sources = html.split('id="sources"')[1]
+    copy = sources.split('id="src-S4"')[1].split("</li>")[0]
+    assert 'duplicate of <a href="#src-S3">[3]</a>' in copy
+    assert "date from the dateline" in sources.split('id="src-S3"')[1].split("</li>")[0]
+    assert "date unknown" in sources.split('id="src-S7"')[1]
+    assert "date" not in sources.split('id="src-S1"')[1].split("</li>")[0].split("</time>")[1]
+
+
+def test_html_is_standalone_and_accessible(html):
+    outline = Outline(html)
+    assert outline.html_lang == "en"
+    assert {"header", "nav", "main", "footer", "svg", "style"} <= set(outline.tags)
+    assert not {"link", "img", "script", "iframe"} & set(outline.tags)
+    assert "url(" not in html and "@import" not in html
+    assert outline.headings[0] == 1 and outline.headings.count(1) == 1
+    steps = zip(outline.headings, outline.headings[1:])
+    assert all(after <= before + 1 for before, after in steps), outline.headings
+    assert 'name="viewport"' in html and "@media print" in html
+
+
+def test_article_text_is_shown_literally_never_evaluated_or_interpreted():
+    hostile = hostile_brief()
+    html = render_bytes(hostile, "html").decode()
+    assert "{{ 7*7 }}" in html and "49" not in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "{% raw %}&lt;b&gt;Bold&lt;/b&gt; &amp; _odd_ title" in html
+    markdown = render_bytes(hostile, "md").decode()
+    assert r"{{ 7\*7 }} and \<script\>alert(1)\</script\> \*not bold\* \[x\](y) # 1. done" in markdown
+    assert r"\<b\>Bold\</b\> & \_odd\_ title" in markdown
+    text = pdf_text(render_bytes(hostile, "pdf", options=RenderOptions(tagged_pdf=False)))
+    assert "{{ 7*7 }}" in text and "<script>alert(1)</script>" in text
+
+
+def test_only_web_addresses_become_links(brief, tmp_path):
+    sources = list(brief.sources)
+    sources[0] = dataclasses.replace(sources[0], url="javascript:alert(1)")
+    sources[1] = dataclasses.replace(sources[1], url="file:///etc/passwd")
+    html = render_bytes(dataclasses.replace(brief, sources=tuple(sources)), "html").decode()
+    assert 'href="javascript' not in html and 'href="file:' not in html
+    assert "javascript:alert(1)" in html  # still shown, as text
+
+
+def test_markdown_has_the_whole_brief_in_escaped_form(brief):
+    markdown = render_bytes(brief, "md").decode()
+    assert markdown.startswith("# Pakistan–Russia relations\n")
+    for heading in ("## Summary", "## Energy", "## Regional issues", "## Where sources differ",
+                    "## Timeline", "## Sources"):
+        assert f"\n{heading}\n" in markdown
+    assert "1. The two sides agreed to speed up work on the Pakistan Stream gas pipeline." in markdown
+    assert r"\[1\]\[2\]\[3\]\[4\]\[5\] (4 outlets, 7 Apr 2021)" in markdown
+    assert r"duplicate of \[3\]" in markdown
+    assert "<https://www.dawn.com/news/1616873/lavrov-meets-imran-khan>" in markdown
+
+
+def test_an_empty_brief_still_renders_in_every_format(tmp_path):
+    empty = Brief(title="Nothing yet", as_of=None, generated_at="2024-01-01T00:00:00Z",
+                  model="none", sources=(), summary=(), themes=())
+    for fmt in ("pdf", "html", "email", "md", "json"):
+        assert render(empty, fmt, tmp_path / f"empty.{fmt}").stat().st_size > 0
+    assert "No claim was backed by the sources." in (tmp_path / "empty.html").read_text()
+
+
+# Determinism and atomic writes ------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["html", "email", "md", "json", "pdf"])
+def test_same_brief_gives_byte_identical_output(brief, fmt, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1645768800")
+    assert render_bytes(brief, fmt) == render_bytes(brief, fmt)
+
+
+def test_failing_render_leaves_no_file_and_keeps_the_old_one(brief, tmp_path):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "html.html.j2").write_text('{% extends "base.html.j2" %}{% block nav %}{{ nope() }}{% endblock %}')
+    target = tmp_path / "out" / "brief.html"
+    with pytest.raises(RenderError):
+        render(brief, "html", target, options=RenderOptions(templates_dir=templates))
+    assert not target.parent.exists() or list(target.parent.iterdir()) == []
+    render(brief, "html", target)
+    before = target.read_bytes()
+    with pytest.raises(RenderError):
+        render(brief, "html", target, options=RenderOptions(templates_dir=templates))
+    assert target.read_bytes() == before
+    assert [path.name for path in target.parent.iterdir()] == ["brief.html"]
+
+
+def test_output_in_an_unwritable_place_is_one_render_error(brief, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(RenderError, match="cannot write"):
+        render(brief, "md", blocker / "brief.md")
+
+
+def test_written_file_gets_ordinary_permissions(brief, tmp_path):
+    path = render(brief, "md", tmp_path / "brief.md")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+# User templates and styles ----------------------------------------------------
+
+
+def test_user_template_and_stylesheet_override_the_shipped_ones(brief, tmp_path):
+    templates, styles = tmp_path / "templates", tmp_path / "styles"
+    templates.mkdir()
+    styles.mkdir()
+    (templates / "html.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block footer %}<footer>Ministry copy</footer>{% endblock %}'
+    )
+    (styles / "screen.css").write_text("body { background: #fffbe6; }")
+    options = RenderOptions(templates_dir=templates, styles_dir=styles)
+    html = render_bytes(brief, "html", options=options).decode()
+    assert "<footer>Ministry copy</footer>" in html
+    assert "#fffbe6" in html
+    assert "/* base.css */" in html  # styles the user did not override still come from the package
+
+
+def test_broken_user_template_is_named_in_the_error(brief, tmp_path):
+    (tmp_path / "html.html.j2").write_text("{% block x %}\n{% if %}\n")
+    with pytest.raises(RenderError, match=r"html\.html\.j2:2"):
+        render_bytes(brief, "html", options=RenderOptions(templates_dir=tmp_path))
+    with pytest.raises(RenderError, match="not a folder"):
+        render_bytes(brief, "html", options=RenderOptions(templates_dir=tmp_path / "missing"))
+
+
+# PDF ---------------------------------------------------------------------------
+
+
+def test_pdf_metadata_comes_from_the_brief(pdf_bytes):
+    metadata = pypdfium2.PdfDocument(pdf_bytes).get_metadata_dict()
+    assert metadata["Title"].startswith("Pakistan–Russia relations")
+    assert metadata["Author"] == "Policy Unit"
+    assert metadata["Keywords"] == "Energy, Security, Diplomacy, Economy, Regional issues"
+    assert metadata["CreationDate"].startswith("D:20220225060000")
+
+
+def test_pdf_has_running_header_page_numbers_and_cover(pdf_bytes):
+    document = pypdfium2.PdfDocument(pdf_bytes)
+    pages = [page.get_textpage().get_text_range() for page in document]
+    total = len(pages)
+    assert total >= 2
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {total}" in text
+    assert "7 articles from 6 outlets" in pages[0]
+    assert "Pakistan–Russia relations" in pages[1] and "As of 25 February 2022" in pages[1]
+
+
+def test_pdf_paper_size_follows_the_option(brief, pdf_bytes):
+    a4 = pypdfium2.PdfDocument(pdf_bytes)[0].get_size()
+    letter_pdf = render_bytes(brief, "pdf", options=RenderOptions(paper="Letter", tagged_pdf=False))
+    letter = pypdfium2.PdfDocument(letter_pdf)[0].get_size()
+    assert [round(side) for side in a4] == [595, 842]
+    assert [round(side) for side in letter] == [612, 792]
+
+
+def test_pdf_bookmarks_every_section(pdf_bytes, brief):
+    titles = [item.get_title() for item in pypdfium2.PdfDocument(pdf_bytes).get_toc()]
+    expected = ["Summary", *(s.label for s in brief.themes), "Where sources differ", "Timeline",
+                "Sources"]
+    assert [title for title in titles if title in expected] == expected
+
+
+def test_pdf_links_claims_to_sources_and_sources_to_their_urls(pdf_bytes, brief):
+    internal, uris = pdf_links(pdf_bytes)
+    references = sum(len({s.source for s in c.support}) for c in brief.summary)
+    assert internal >= references
+    assert sorted(uris) == sorted(a.url for a in brief.sources if a.url)
+
+
+def pdf_fonts(content: bytes) -> dict[str, bool]:
+    """Every font the text of the PDF uses, and whether it is embedded."""
+    fonts = {}
+    for page in pypdfium2.PdfDocument(content):
+        for text_object in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT]):
+            font = pdfium_c.FPDFTextObj_GetFont(text_object.raw)
+            size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+            name = ctypes.create_string_buffer(size)
+            pdfium_c.FPDFFont_GetBaseFontName(font, name, size)
+            fonts[name.value.decode()] = bool(pdfium_c.FPDFFont_GetIsEmbedded(font))
+    return fonts
+
+
+def test_pdf_embeds_every_font_it_uses(pdf_bytes):
+    fonts = pdf_fonts(pdf_bytes)
+    assert fonts and all(fonts.values()), fonts
+
+
+def test_pdf_is_tagged_unless_asked_not_to_be(brief, pdf_bytes):
+    assert pdfium_c.FPDFCatalog_IsTagged(pypdfium2.PdfDocument(pdf_bytes).raw)
+    plain = render_bytes(brief, "pdf", options=RenderOptions(tagged_pdf=False))
+    assert not pdfium_c.FPDFCatalog_IsTagged(pypdfium2.PdfDocument(plain).raw)
+
+
+def test_pdf_renderer_reads_only_packaged_styles(brief, tmp_path, caplog):
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "print.css").write_text(
+        '@import url("file:///etc/passwd");\n'
+        'body { background: url("http://example.invalid/tracker.png"); }\n'
+        'h1 { background: url("data:image/png;base64,iVBORw0KGgo="); }\n'
+    )
+    with caplog.at_level(logging.WARNING, logger="briefing"):
+        content = render_bytes(brief, "pdf", options=RenderOptions(styles_dir=styles))
+    assert content.startswith(b"%PDF-")
+    refused = " ".join(record.getMessage() for record in caplog.records)
+    assert "file:///etc/passwd" in refused
+    assert "http://example.invalid/tracker.png" in refused
+    assert "data:image/png" in refused
+
+
+def test_asset_fetcher_serves_files_inside_the_style_folders_only(tmp_path):
+    (tmp_path / "font.woff2").write_bytes(b"font")
+    fetcher = AssetFetcher((tmp_path,))
+    assert fetcher.fetch((tmp_path / "font.woff2").as_uri()).read() == b"font"
+    with pytest.raises(ValueError):
+        fetcher.fetch((tmp_path / ".." / "secret").resolve().as_uri())
+
+
+def test_pdf_render_time_for_sample_and_long_brief(brief):
+    import time
+
+    from sample_brief import long_brief
+
+    started = time.perf_counter()
+    render_bytes(brief, "pdf")
+    sample_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    long_pdf = render_bytes(long_brief(20), "pdf")
+    long_seconds = time.perf_counter() - started
+    pages = len(pypdfium2.PdfDocument(long_pdf))
+    print(f"PDF render: sample {sample_seconds:.2f}s, long brief {long_seconds:.2f}s ({pages} pages)")
+    assert pages >= 15
+    assert sample_seconds < 5 and long_seconds < 20  # generous: shared CI machines are slow
+
+
+def test_output_path_is_used_by_render_and_returns_it(brief, tmp_path):
+    target = output_path(brief, tmp_path / "nested", "json")
+    assert render(brief, "json", target) == target
+    assert Path(target).read_text().startswith('{\n  "schema": "briefing/1"')
