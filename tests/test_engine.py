@@ -1,0 +1,126 @@
+"""The engines: reading file by file and analyzing in batches give what the local engine gives."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import briefing
+from briefing.engine import (
+    AnalysisSettings,
+    LocalEngine,
+    analyze_batch,
+    expand_inputs,
+    installed_model_label,
+    number_articles,
+    open_engine,
+    read_file,
+)
+from briefing.entities import load_aliases
+from briefing.errors import BriefingError
+from briefing.jsonform import brief_to_json
+from briefing.themes import load_taxonomy
+
+TODAY = __import__("datetime").date(2024, 3, 10)
+
+
+@pytest.fixture
+def mixed_inputs(tmp_path: Path) -> Path:
+    """A folder with plain text, a JSONL file with a blank line and an empty entry, and a subfolder."""
+    (tmp_path / "b.txt").write_text(
+        "title: Pipeline deal\noutlet: Harbour Times\ndate: 2024-03-05\n---\n"
+        "Tarvia and Dovrenia signed a gas pipeline deal on Tuesday.\n",
+        encoding="utf-8",
+    )
+    rows = [
+        {"text": "Sarkand closed the border crossing at Ashar on Monday.", "outlet": "APW", "date": "2024-03-04", "title": None},
+        {"text": "", "outlet": "APW", "date": "2024-03-04", "title": None},
+        {"text": "Wheat prices rose 4% in Vostan.", "outlet": "NYT", "date": "2024-03-06", "title": "Grain"},
+    ]
+    (tmp_path / "a.jsonl").write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.md").write_text(
+        "---\ntitle: Talks resume\ndate: 2024-03-07\n---\n\nTalks between Tarvia and Sarkand resumed in Vostan.\n",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def test_reading_file_by_file_gives_the_local_engines_articles_and_ids(mixed_inputs: Path):
+    inputs = [str(mixed_inputs), str(mixed_inputs / "*.txt"), str(mixed_inputs / "missing.txt")]
+    local = LocalEngine().read(inputs, today=TODAY)
+    units, skipped = expand_inputs(inputs)
+    spread = number_articles([read_file(unit, today=TODAY) for unit in units], skipped)
+    assert spread.articles == local.articles
+    assert [article.id for article in spread.articles] == ["S1", "S2", "S3", "S4", "S5"]
+    names = [Path(article.path.split(":")[0]).name for article in spread.articles]
+    assert names == ["a.jsonl", "a.jsonl", "b.txt", "c.md", "b.txt"]
+    assert spread.files == local.files
+    assert {entry.path for entry in spread.skipped} == {entry.path for entry in local.skipped}
+    assert any("missing.txt" in entry.path for entry in spread.skipped)
+
+
+def test_unknown_engine_is_a_usage_problem():
+    with pytest.raises(BriefingError, match="unknown engine 'spark'"):
+        open_engine("spark")
+
+
+def test_dask_engine_without_dask_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    with pytest.raises(BriefingError, match=r"briefing\[dask\]"):
+        with open_engine("dask"):
+            pass
+
+
+def test_installed_model_label_is_the_label_of_the_model_load_model_picks(nlp):
+    from briefing.analyze import model_label
+
+    assert installed_model_label(None) == model_label(nlp)
+    assert installed_model_label("no_such_model_xyz") == model_label(nlp)  # falls back like load_model
+
+
+def test_batches_give_the_facts_of_one_pass(mixed_inputs: Path):
+    articles = LocalEngine().read([mixed_inputs], today=TODAY).articles
+    settings = AnalysisSettings(None, load_taxonomy(), load_aliases())
+    whole = analyze_batch(articles, settings)
+    halves = [analyze_batch(articles[:2], settings), analyze_batch(articles[2:], settings)]
+    assert whole.facts == tuple(facts for half in halves for facts in half.facts)
+    assert [fact.source for facts in whole.facts for fact in facts[:1]] == [article.id for article in articles]
+
+
+@pytest.mark.slow
+def test_spacy_processes_give_the_facts_of_one_process(mixed_inputs: Path):
+    articles = LocalEngine().read([mixed_inputs], today=TODAY).articles
+    settings = AnalysisSettings(None, load_taxonomy(), load_aliases())
+    assert analyze_batch(articles, settings, jobs=2).facts == analyze_batch(articles, settings, jobs=1).facts
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_a_byte_identical_brief(
+    examples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import LocalCluster
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709856000")
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    local = brief_to_json(briefing.build([examples_dir], cache=False))
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        spread = brief_to_json(
+            briefing.build([examples_dir], cache=False, engine="dask", scheduler=cluster.scheduler_address)
+        )
+    assert spread == local
+    assert json.loads(spread)["sources"]
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_is_one_clear_error():
+    pytest.importorskip("dask.distributed")
+    with pytest.raises(BriefingError, match="127.0.0.1:9"):
+        with open_engine("dask", scheduler="tcp://127.0.0.1:9"):
+            pass
