@@ -19,20 +19,39 @@ Conventions (news is written about the past, so a bare day looks back):
 - month- and year-level words resolve to the 1st: "earlier this month",
   "last month", "next month", "last year"; "N days/weeks/months ago" count
   back from publication.
+- a fact keeps how much of its date is known (precision "day", "week",
+  "month" or "year"); a year alone ("in 2028", "next year") is too vague to
+  date a fact, which then falls back to its publication date.
 - what cannot be pinned to a day ("later this year", "recent months",
   "two-day", "23 years") resolves to nothing, and the fact falls back to its
   publication date (basis "published").
+- a weekday after "scheduled", "expected", "planned", "set" or "due" looks
+  forward like the future tense.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from spacy.tokens import Span
 
-from briefing.model import EventDateBasis
+from briefing.model import EventDateBasis, EventDatePrecision
+
+
+class ResolvedDate(NamedTuple):
+    """A date and how much of it is known (a month-level date is stored as the 1st)."""
+
+    date: date
+    precision: EventDatePrecision = "day"
+
+
+class EventDate(NamedTuple):
+    date: date | None
+    basis: EventDateBasis
+    precision: EventDatePrecision = "day"
 
 WEEKDAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR, "saturday": SA, "sunday": SU}
 MONTHS = {
@@ -44,6 +63,7 @@ NUMBER_WORDS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }
 FUTURE_AUXILIARIES = {"will", "shall", "'ll", "’ll", "wo"}
+PLANNING_VERBS = {"schedule", "expect", "plan", "set", "due"}
 
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
@@ -61,6 +81,12 @@ EXPLICIT_PATTERNS = (
 
 def resolve_explicit_date(expression: str, published: date | None) -> date | None:
     """A written-out date ("5 March 2024", "March 5", "June 2019", "2019"), year filled in from publication."""
+    resolved = resolve_explicit(expression, published)
+    return resolved.date if resolved else None
+
+
+def resolve_explicit(expression: str, published: date | None) -> ResolvedDate | None:
+    """Like ``resolve_explicit_date``, saying whether the day, the month or only the year is known."""
     text = _RANGE.sub(r"\1", expression.casefold())
     for pattern in EXPLICIT_PATTERNS:
         found = pattern.search(text)
@@ -68,15 +94,18 @@ def resolve_explicit_date(expression: str, published: date | None) -> date | Non
             continue
         parts = found.groupdict()
         if pattern is EXPLICIT_PATTERNS[-1]:
-            return date(int(parts["year"]), 1, 1)
+            return ResolvedDate(date(int(parts["year"]), 1, 1), "year")
         month = int(parts["month_number"]) if parts.get("month_number") else MONTHS[parts["month"][:3]]
         day = int(parts["day"]) if parts.get("day") else 1
+        precision: EventDatePrecision = "day" if parts.get("day") else "month"
         if parts.get("year"):
-            return _valid_date(int(parts["year"]), month, day)
+            written = _valid_date(int(parts["year"]), month, day)
+            return ResolvedDate(written, precision) if written else None
         if published is None:
             return None
         candidates = [_valid_date(year, month, day) for year in (published.year - 1, published.year, published.year + 1)]
-        return min((candidate for candidate in candidates if candidate), key=lambda day_: abs(day_ - published), default=None)
+        nearest = min((candidate for candidate in candidates if candidate), key=lambda day_: abs(day_ - published), default=None)
+        return ResolvedDate(nearest, precision) if nearest else None
     return None
 
 
@@ -89,38 +118,48 @@ def _valid_date(year: int, month: int, day: int) -> date | None:
 
 def resolve_relative_date(expression: str, published: date, *, future: bool = False) -> date | None:
     """A relative expression ("on Tuesday", "last week", "yesterday") resolved against the publication date."""
+    resolved = resolve_relative(expression, published, future=future)
+    return resolved.date if resolved else None
+
+
+def resolve_relative(expression: str, published: date, *, future: bool = False) -> ResolvedDate | None:
+    """Like ``resolve_relative_date``, saying whether it names a day, a week, a month or a year."""
     text = " ".join(re.sub(r"[^\w\s'’-]", " ", expression.casefold()).split())
     if re.search(r"\b(later this|recent|past few|coming (days|weeks|months)|last few)\b", text):
         return None
     if re.search(r"\b(today|tonight|this (morning|afternoon|evening)|earlier in the day|later in the day|the same day)\b", text):
-        return published
+        return ResolvedDate(published)
     if "day before yesterday" in text:
-        return published - timedelta(days=2)
+        return ResolvedDate(published - timedelta(days=2))
     if re.search(r"\b(yesterday|last night|last evening)\b", text):
-        return published - timedelta(days=1)
+        return ResolvedDate(published - timedelta(days=1))
     if "day after tomorrow" in text:
-        return published + timedelta(days=2)
+        return ResolvedDate(published + timedelta(days=2))
     if "tomorrow" in text:
-        return published + timedelta(days=1)
+        return ResolvedDate(published + timedelta(days=1))
     ago = re.search(r"\b(\d+|[a-z]+) (day|week|month|year)s? ago\b", text)
     if ago:
         count = int(ago.group(1)) if ago.group(1).isdigit() else NUMBER_WORDS.get(ago.group(1))
-        return published - relativedelta(**{f"{ago.group(2)}s": count}) if count else None
+        if not count:
+            return None
+        precision = "day" if ago.group(2) in ("day", "week") else ago.group(2)
+        return ResolvedDate(published - relativedelta(**{f"{ago.group(2)}s": count}), precision)
     for weekday_name, weekday in WEEKDAYS.items():
         if weekday_name in text:
-            return _resolve_weekday(text, weekday, published, future=future)
+            return ResolvedDate(_resolve_weekday(text, weekday, published, future=future))
     week = re.search(r"\b(last|previous|past|this|current|next|coming) week\b", text)
     if week:
         monday = published + relativedelta(weekday=MO(-1))
-        return monday + timedelta(weeks={"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(week.group(1), 0))
+        shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(week.group(1), 0)
+        return ResolvedDate(monday + timedelta(weeks=shift), "week")
     month = re.search(r"\b(last|previous|past|this|current|next|coming) month\b", text)
     if month:
         shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(month.group(1), 0)
-        return (published + relativedelta(months=shift)).replace(day=1)
+        return ResolvedDate((published + relativedelta(months=shift)).replace(day=1), "month")
     year = re.search(r"\b(last|previous|past|this|current|next|coming) year\b", text)
     if year:
         shift = {"last": -1, "previous": -1, "past": -1, "next": 1, "coming": 1}.get(year.group(1), 0)
-        return date(published.year + shift, 1, 1)
+        return ResolvedDate(date(published.year + shift, 1, 1), "year")
     return None
 
 
@@ -141,19 +180,23 @@ def is_future(sentence: Span, at: int) -> bool:
     if not verbs:
         return any(token.lower_ in FUTURE_AUXILIARIES for token in sentence)
     verb = verbs[0]
+    if verb.lemma_.lower() in PLANNING_VERBS and verb.tag_ == "VBN":
+        return True  # "is scheduled for Tuesday", "is expected on Friday"
     return any(token.lower_ in FUTURE_AUXILIARIES for token in doc[max(sentence.start, verb.i - 3):verb.i])
 
 
-def event_date(sentence: Span, published: date | None) -> tuple[date | None, EventDateBasis]:
-    """The date the sentence's event happened, from its first resolvable DATE/TIME entity, else publication."""
+def event_date(sentence: Span, published: date | None) -> EventDate:
+    """The date the sentence's event happened, from its first DATE/TIME entity that names a day,
+    week or month; else the publication date. A bare year ("in 2028", "the 2024 budget", "next
+    year") is too vague for a dated timeline and is passed over."""
     for entity in sentence.ents:
         if entity.label_ not in ("DATE", "TIME"):
             continue
-        explicit = resolve_explicit_date(entity.text, published)
-        if explicit is not None:
-            return explicit, "explicit"
-        if published is not None:
-            relative = resolve_relative_date(entity.text, published, future=is_future(sentence, entity.start))
-            if relative is not None:
-                return relative, "relative"
-    return (published, "published") if published is not None else (None, "none")
+        resolved = resolve_explicit(entity.text, published)
+        basis: EventDateBasis = "explicit"
+        if resolved is None and published is not None:
+            resolved = resolve_relative(entity.text, published, future=is_future(sentence, entity.start))
+            basis = "relative"
+        if resolved is not None and resolved.precision != "year":
+            return EventDate(resolved.date, basis, resolved.precision)
+    return EventDate(published, "published") if published is not None else EventDate(None, "none")

@@ -103,11 +103,11 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
         dates = [entity for entity in sentence.ents if entity.label_ in ("DATE", "TIME")]
         if not (names or numbers or dates or sentence_themes or speaker):
             continue
-        when, basis = event_date(sentence, article.published)
+        when = event_date(sentence, article.published)
         facts.append(Fact(
             source=article.id, sentence=text, start=start, end=end, position=position,
             themes=sentence_themes, entities=names, numbers=numbers, lemmas=_lemmas(sentence),
-            event_date=when, event_date_basis=basis, speaker=speaker,
+            event_date=when.date, event_date_basis=when.basis, event_date_precision=when.precision, speaker=speaker,
         ))
     return facts
 

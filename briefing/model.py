@@ -14,6 +14,11 @@ from typing import Literal
 DateBasis = Literal["front_matter", "header", "html", "dateline", "text", "feed", "file", "none"]
 """Where an article's publication date came from (see DESIGN.md)."""
 
+EventDatePrecision = Literal["day", "week", "month", "year"]
+"""How much of a fact's event date is known: "June 2019" is month-level (stored as
+the 1st), "last week" week-level (stored as its Monday), "next year" year-level
+(stored as 1 January)."""
+
 EventDateBasis = Literal["explicit", "relative", "published", "none"]
 """How a fact's event date was found: written out, resolved from a relative
 word ("on Tuesday") against the publication date, assumed to be the
@@ -113,6 +118,7 @@ class Fact:
     event_date: date | None = None
     event_date_basis: EventDateBasis = "none"
     speaker: str | None = None  # who is quoted, when the sentence is a quote
+    event_date_precision: EventDatePrecision = "day"
 
 
 @dataclass(frozen=True)

@@ -78,20 +78,40 @@ def test_explicit_dates_fill_a_missing_year_from_publication(expression, publish
 
 def test_sentence_event_date_prefers_its_date_entity(nlp):
     doc = nlp("Lavrov arrived in Islamabad on Tuesday for talks with Qureshi.")
-    assert event_date(doc[:], WEDNESDAY) == (date(2024, 3, 5), "relative")
+    assert event_date(doc[:], WEDNESDAY) == (date(2024, 3, 5), "relative", "day")
 
 
 def test_sentence_with_a_written_date_is_explicit(nlp):
     doc = nlp("The two leaders met in Bishkek on June 13, 2019 and discussed trade.")
-    assert event_date(doc[:], WEDNESDAY) == (date(2019, 6, 13), "explicit")
+    assert event_date(doc[:], WEDNESDAY) == (date(2019, 6, 13), "explicit", "day")
+
+
+def test_month_and_week_level_dates_say_so(nlp):
+    assert event_date(nlp("The leaders first met in Bishkek in June 2019.")[:], WEDNESDAY) == (date(2019, 6, 1), "explicit", "month")
+    assert event_date(nlp("Border guards reported shooting last week.")[:], WEDNESDAY) == (date(2024, 2, 26), "relative", "week")
+
+
+def test_a_year_alone_does_not_date_a_fact(nlp):
+    doc = nlp("The partners expect first deliveries of gas in 2028.")
+    assert event_date(doc[:], WEDNESDAY) == (WEDNESDAY, "published", "day")
 
 
 def test_sentence_in_future_tense_looks_forward(nlp):
     doc = nlp("The minister will travel to Moscow on Friday for talks.")
-    assert event_date(doc[:], WEDNESDAY) == (date(2024, 3, 8), "relative")
+    assert event_date(doc[:], WEDNESDAY) == (date(2024, 3, 8), "relative", "day")
+
+
+def test_scheduled_event_looks_forward(nlp):
+    doc = nlp("The signing is scheduled for Tuesday at Government House in Vostan.")
+    assert event_date(doc[:], MONDAY).date == date(2024, 3, 5)
+
+
+def test_reported_future_said_in_the_past_looks_back(nlp):
+    doc = nlp("Russia will supply helicopters to Pakistan, officials said on Tuesday.")
+    assert event_date(doc[:], WEDNESDAY).date == date(2024, 3, 5)
 
 
 def test_sentence_without_a_date_falls_back_to_publication(nlp):
     doc = nlp("The two sides discussed trade and energy cooperation.")
-    assert event_date(doc[:], WEDNESDAY) == (WEDNESDAY, "published")
-    assert event_date(doc[:], None) == (None, "none")
+    assert event_date(doc[:], WEDNESDAY) == (WEDNESDAY, "published", "day")
+    assert event_date(doc[:], None) == (None, "none", "day")
