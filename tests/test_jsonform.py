@@ -1,0 +1,128 @@
+"""The brief as JSON: the exact form DESIGN.md documents, deterministic text,
+and a shipped JSON Schema that every brief passes and broken ones fail."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+
+import jsonschema
+import pytest
+
+from briefing.errors import BriefingError
+from briefing.jsonform import brief_schema, brief_to_dict, brief_to_json, validate_brief_dict
+from briefing.model import Brief
+from sample_brief import hostile_brief, long_brief, sample_brief
+
+TOP_LEVEL_KEYS = ["schema", "title", "as_of", "generated_at", "model", "sources", "summary",
+                  "themes", "timeline", "divergences"]
+SOURCE_KEYS = ["id", "path", "url", "outlet", "title", "published", "date_basis", "words",
+               "duplicate_of"]
+CLAIM_KEYS = ["id", "text", "score", "agreement", "date", "themes", "entities", "support"]
+
+
+@pytest.fixture(scope="module")
+def form() -> dict:
+    return brief_to_dict(sample_brief())
+
+
+def test_keys_follow_the_documented_order(form):
+    assert list(form) == [*TOP_LEVEL_KEYS, "notes"]
+    assert all(list(source) == SOURCE_KEYS for source in form["sources"])
+    claims = [*form["summary"], *(c for t in form["themes"] for c in t["claims"])]
+    assert all(list(claim)[: len(CLAIM_KEYS)] == CLAIM_KEYS for claim in claims)
+    assert list(form["themes"][0]) == ["id", "label", "claims"]
+    assert list(form["timeline"][0]) == ["date", "text", "sources"]
+    assert list(form["divergences"][0]) == ["topic", "claims"]
+
+
+def test_values_are_plain_json_with_iso_dates(form):
+    assert form["schema"] == "briefing/1"
+    assert form["as_of"] == "2022-02-25"
+    copy_of_wire = form["sources"][3]
+    assert copy_of_wire["duplicate_of"] == "S3" and copy_of_wire["published"] == "2021-04-08"
+    assert form["sources"][6]["published"] is None and form["sources"][6]["outlet"] is None
+    assert form["sources"][0]["words"] == len(sample_brief().sources[0].text.split())
+    first = form["summary"][0]
+    assert first["date"] == "2021-04-07" and first["agreement"] == 4
+    assert first["support"][0] == {"source": "S3", "sentence": first["text"]}
+    assert form["timeline"][0] == {"date": "2021-04-06", "text": sample_brief().timeline[0].text,
+                                   "sources": ["S3", "S4"]}
+
+
+def test_scores_are_rounded_to_four_places(form):
+    assert form["summary"][0]["score"] == 0.9123
+
+
+def test_speaker_appears_only_for_quotes(form):
+    security = next(theme for theme in form["themes"] if theme["id"] == "security")
+    assert security["claims"][0]["speaker"] == "Sergey Lavrov"
+    assert "speaker" not in form["summary"][0]
+
+
+def test_notes_appear_only_when_there_are_some():
+    quiet = dataclasses.replace(sample_brief(), notes=())
+    assert "notes" not in brief_to_dict(quiet)
+
+
+def test_json_text_is_deterministic_and_keeps_unicode():
+    text = brief_to_json(sample_brief())
+    assert text == brief_to_json(sample_brief())
+    assert "Pakistan–Russia" in text  # not \u2013
+    assert text.startswith('{\n  "schema": "briefing/1",\n  "title"')
+    assert json.loads(text) == brief_to_dict(sample_brief())
+
+
+def test_the_shipped_schema_is_valid_draft_2020_12():
+    schema = brief_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+@pytest.mark.parametrize("build", [sample_brief, hostile_brief, long_brief])
+def test_every_test_brief_passes_the_schema(build):
+    validate_brief_dict(json.loads(brief_to_json(build())))
+
+
+def test_an_empty_brief_passes_the_schema():
+    empty = Brief(title="Nothing yet", as_of=None, generated_at="2024-01-01T00:00:00Z",
+                  model="none", sources=(), summary=(), themes=())
+    validate_brief_dict(brief_to_dict(empty))
+
+
+def _broken(form: dict, change) -> dict:
+    broken = copy.deepcopy(form)
+    change(broken)
+    return broken
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda f: f.pop("timeline"), "timeline"),
+        (lambda f: f["sources"][0].update(published="7 April 2021"), "sources/0/published"),
+        (lambda f: f["sources"][0].update(date_basis="guess"), "sources/0/date_basis"),
+        (lambda f: f["summary"][0].update(agreement="four"), "summary/0/agreement"),
+        (lambda f: f["summary"][0].update(support=[]), "summary/0/support"),
+        (lambda f: f["themes"][0]["claims"][0].update(extra=1), "themes/0/claims/0"),
+        (lambda f: f.update(generated_at="yesterday"), "generated_at"),
+    ],
+)
+def test_schema_violations_are_briefing_errors_naming_the_place(form, change, where):
+    with pytest.raises(BriefingError, match=f"^brief JSON: .*{where}"):
+        validate_brief_dict(_broken(form, change))
+
+
+def test_citing_a_source_that_is_not_listed_is_an_error(form):
+    def cite_unknown(f):
+        f["summary"][0]["support"][0]["source"] = "S99"
+
+    with pytest.raises(BriefingError, match="S99"):
+        validate_brief_dict(_broken(form, cite_unknown))
+
+    def duplicate_ids(f):
+        f["sources"][1]["id"] = "S1"
+
+    with pytest.raises(BriefingError, match="not unique"):
+        validate_brief_dict(_broken(form, duplicate_ids))
