@@ -181,15 +181,13 @@ def render_options(args: argparse.Namespace):
 
 
 def run_build(args: argparse.Namespace) -> int:
-    import briefing
+    from briefing.pipeline import build
+    from briefing.render import output_path, render
 
     options = render_options(args)  # fail on a bad option before the slow work
-    brief = briefing.build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
-    from briefing.render import output_path
-
+    brief = build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
     for name in args.formats:
-        written = briefing.render(brief, name, output_path(brief, args.output, name), options=options)
-        print(written)
+        print(render(brief, name, output_path(brief, args.output, name), options=options))
     return 0
 
 
@@ -201,13 +199,13 @@ def run_summarize(args: argparse.Namespace) -> int:
 
 
 def run_email(args: argparse.Namespace) -> int:
-    import briefing
     from briefing.mail import build_email, send_email
+    from briefing.pipeline import build
 
     options = render_options(args)
     if not args.eml and not args.smtp:
         raise BriefingError("email: give --eml FILE to write the message or --smtp HOST:PORT to send it")
-    brief = briefing.build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
+    brief = build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
     message = build_email(brief, to=args.to, sender=args.sender, subject=args.subject, options=options)
     if args.eml:
         from briefing.render import write_atomically

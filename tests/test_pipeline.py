@@ -1,0 +1,102 @@
+"""End to end through the Python API: the example corpus and the seeds become
+briefs whose every line is traceable to a verbatim source sentence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+import briefing
+from briefing.errors import NoArticlesError
+from briefing.jsonform import brief_to_dict, validate_brief_dict
+from briefing.pipeline import read_corpus
+from briefing.rank import outlet_key
+
+
+@pytest.fixture(scope="module")
+def example_corpus(examples_dir: Path):
+    return read_corpus([examples_dir])
+
+
+@pytest.fixture(scope="module")
+def example_brief(examples_dir: Path):
+    return briefing.build([examples_dir])
+
+
+def by_id(brief):
+    return {source.id: source for source in brief.sources}
+
+
+def all_claims(brief):
+    yield from brief.summary
+    for section in brief.themes:
+        yield from section.claims
+    for divergence in brief.divergences:
+        yield from divergence.claims
+
+
+def test_every_support_sentence_is_verbatim_in_its_cleaned_source(example_corpus, example_brief):
+    cleaned = {article.id: article.text for article in example_corpus.articles}
+    checked = 0
+    for claim in all_claims(example_brief):
+        assert claim.text in {support.sentence for support in claim.support}
+        for support in claim.support:
+            assert support.sentence in cleaned[support.source], (claim.id, support.source)
+            checked += 1
+    assert checked >= 10
+
+
+def test_agreement_counts_independent_outlets(example_brief):
+    for claim in all_claims(example_brief):
+        outlets = {outlet_key(example_brief.source(s.source), by_id(example_brief)) for s in claim.support}
+        assert claim.agreement == len(outlets), claim.id
+
+
+def test_republished_wire_story_counts_once(example_brief):
+    copies = [source for source in example_brief.sources if source.duplicate_of]
+    assert copies, "the example corpus has a wire story republished by two outlets"
+    for copy in copies:
+        original = example_brief.source(copy.duplicate_of)
+        assert copy.outlet != original.outlet
+        for claim in all_claims(example_brief):
+            cited = {s.source for s in claim.support}
+            if {copy.id, original.id} <= cited:
+                others = {outlet_key(example_brief.source(s), by_id(example_brief)) for s in cited}
+                assert claim.agreement == len(others) < len(cited)
+
+
+def test_brief_has_the_three_core_themes_and_a_summary(example_brief):
+    theme_ids = {section.id for section in example_brief.themes}
+    assert {"energy", "security", "regional"} <= theme_ids
+    assert 3 <= len(example_brief.summary) <= 8
+    assert example_brief.as_of == max(s.published for s in example_brief.sources if s.published)
+
+
+def test_summary_puts_the_most_backed_claims_first(example_brief):
+    best_elsewhere = max(
+        (c.agreement for section in example_brief.themes for c in section.claims), default=0
+    )
+    assert example_brief.summary[0].agreement == best_elsewhere
+
+
+def test_json_form_validates_against_the_shipped_schema(example_brief):
+    validate_brief_dict(brief_to_dict(example_brief))
+    assert brief_to_dict(example_brief)["model"].startswith("en_core_web_sm")
+
+
+def test_seed_articles_build_into_a_brief(seeds_dir: Path):
+    brief = briefing.build([seeds_dir], title="Seed check")
+    validate_brief_dict(brief_to_dict(brief))
+    assert len(brief.sources) == 5
+    backers = defaultdict(int)
+    for claim in brief.summary:
+        backers[claim.agreement] += 1
+    assert max(backers) >= 3, "the seeds repeat the pipeline and visit facts across outlets"
+
+
+def test_no_readable_article_is_an_error_naming_the_input(tmp_path: Path):
+    (tmp_path / "empty.txt").write_text("")
+    with pytest.raises(NoArticlesError, match=str(tmp_path)):
+        briefing.build([tmp_path])
