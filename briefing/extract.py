@@ -12,14 +12,15 @@ speaker.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from briefing.dates import event_date
-from briefing.entities import Aliases, Mention, load_aliases, names_in, person_name, resolve_mentions, strip_titles
+from briefing.entities import Aliases, load_aliases, names_in, resolve_mentions
 from briefing.model import Article, Fact, Taxonomy
+from briefing.speakers import SpeakerFinder
 from briefing.themes import ThemeMatcher
 
 __all__ = ["make_extractor", "load_aliases", "Extractor"]
@@ -30,22 +31,8 @@ MIN_WORDS = 4
 MIN_WORDS_UNNAMED = 6
 """Sentences shorter than this that name nothing are fragments too ("Comments are closed.")."""
 
-SPEECH_VERBS = frozenset({
-    "say", "tell", "add", "state", "announce", "claim", "insist", "warn", "declare",
-    "confirm", "deny", "assert", "ask", "reply", "tweet", "write",
-})
-"""Verbs that make a sentence reported speech on their own ("X said ...")."""
-
-QUOTE_VERBS = SPEECH_VERBS | {
-    "stress", "emphasise", "emphasize", "reiterate", "underline", "underscore", "note",
-    "remark", "explain", "urge", "read", "observe", "point",
-}
-"""Verbs that attribute a quotation when the sentence has quotation marks."""
-
 NUMBER_LABELS = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
-PRONOUNS = ("he", "she")
-QUOTE_MARKS = "\"“”«»"
 WORD_NUMBERS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
@@ -81,11 +68,10 @@ def make_extractor(nlp: Language, taxonomy: Taxonomy, aliases: Aliases) -> Extra
 def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Aliases) -> list[Fact]:
     """Walk the sentences in order, keeping who spoke last so "he said" can be resolved."""
     mentions = resolve_mentions(doc, aliases)
-    roles = _roles(doc, mentions, aliases)
+    speakers = SpeakerFinder(doc, mentions, aliases)
     scores = themes.sentence_scores(doc)
     title = _normalized(article.title or "")
     facts: list[Fact] = []
-    context = _SpeakerContext()
     position = -1
     for sentence in doc.sents:
         start, end = _trimmed(doc.text, sentence.start_char, sentence.end_char)
@@ -94,8 +80,7 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
         position += 1
         text = doc.text[start:end]
         names = names_in(mentions, sentence.start, sentence.end)
-        speaker = _speaker(sentence, mentions, roles, context, aliases)
-        context.update(sentence, mentions, speaker)
+        speaker = speakers.speaker_of(sentence)
         if _dropped(sentence, text, title, named=bool(names)):
             continue
         sentence_themes = scores.get(sentence.start, ())
@@ -109,7 +94,7 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
             themes=sentence_themes, entities=names, numbers=numbers, lemmas=_lemmas(sentence),
             event_date=when.date, event_date_basis=when.basis, event_date_precision=when.precision, speaker=speaker,
         ))
-    return facts
+    return speakers.attribute_open_quotes(facts)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -131,7 +116,7 @@ def _dropped(sentence: Span, text: str, title: str, *, named: bool) -> bool:
         return True
     if not any(token.pos_ in ("VERB", "AUX") for token in words):
         return True
-    bare = text.rstrip(QUOTE_MARKS + "'’)] ")
+    bare = text.rstrip("\"“”«»'’)] ")
     if bare.endswith("?"):
         return True
     if title and _normalized(text) == title:
@@ -163,122 +148,3 @@ def _lemmas(sentence: Span) -> tuple[str, ...]:
         if token.pos_ in CONTENT_POS and not token.is_stop and not token.is_punct and not token.is_space
         and any(char.isalnum() for char in token.text)
     )
-
-
-def _roles(doc: Doc, mentions: Sequence[Mention], aliases: Aliases) -> dict[str, str | None]:
-    """Who holds which title in this article ("prime minister" -> "Imran Khan"); None when two people do."""
-    roles: dict[str, str | None] = {}
-    titles = {title.casefold() for title in aliases.titles}
-    for mention in mentions:
-        if not mention.person:
-            continue
-        _, title = strip_titles(doc[mention.start:mention.end].text, aliases)
-        for words in (3, 2, 1):
-            lead = doc[max(0, mention.start - words): mention.start].text.casefold()
-            if title is None and lead in titles:
-                title = lead
-        if title:
-            key = title.casefold()
-            roles[key] = mention.name if roles.get(key, mention.name) == mention.name else None
-    if "prime minister" in roles:
-        roles.setdefault("premier", roles["prime minister"])
-        roles.setdefault("pm", roles["prime minister"])
-    return roles
-
-
-class _SpeakerContext:
-    """The last named speaker and the last person named, for "he said" in a later sentence."""
-
-    def __init__(self) -> None:
-        self.speaker: str | None = None
-        self.person: str | None = None
-
-    def update(self, sentence: Span, mentions: Sequence[Mention], speaker: str | None) -> None:
-        people = [mention.name for mention in mentions if mention.person and sentence.start <= mention.start < sentence.end]
-        if people:
-            self.person = people[-1]
-        if speaker:
-            self.speaker = speaker
-
-
-def _speaker(
-    sentence: Span, mentions: Sequence[Mention], roles: dict[str, str | None], context: _SpeakerContext, aliases: Aliases
-) -> str | None:
-    """The person a reported statement is attributed to: "X said", "said X", "according to X", "he said"."""
-    quoted = any(mark in sentence.text for mark in QUOTE_MARKS) or sentence.text.count("‘") or sentence.text.count("’ ")
-    verbs = QUOTE_VERBS if quoted else SPEECH_VERBS
-    doc = sentence.doc
-    by_start = {mention.start: mention for mention in mentions if mention.label in ("PERSON", "ORG", "GPE") or mention.person}
-    by_end = {mention.end: mention for mention in by_start.values()}
-    for token in sentence:
-        if token.lower_ == "according" and token.i + 1 < sentence.end and doc[token.i + 1].lower_ == "to":
-            named = _mention_after(doc, token.i + 2, sentence.end, by_start)
-            if named:
-                return named
-            continue
-        if token.lemma_.lower() not in verbs or token.pos_ not in ("VERB", "AUX"):
-            continue
-        before = token.i
-        while before > sentence.start and doc[before - 1].pos_ in ("AUX", "ADV", "PART") and doc[before - 1].lower_ != "not":
-            before -= 1
-        if before in by_end:
-            return by_end[before].name
-        appositive = _before_appositive(doc, sentence.start, before)
-        if appositive in by_end:
-            return by_end[appositive].name
-        subject = doc[before - 1] if before > sentence.start else None
-        if subject is not None and subject.lower_ in PRONOUNS:
-            return context.speaker or context.person
-        role = _role_before(doc, sentence.start, before, roles)
-        if role:
-            return role
-        unlabeled = _proper_name_before(doc, sentence.start, before)
-        if unlabeled is not None:
-            return person_name(unlabeled.text, aliases, mentions)
-        if token.lemma_.lower() in SPEECH_VERBS and token.i > sentence.start and doc[token.i - 1].is_punct:
-            named = _mention_after(doc, token.i + 1, min(sentence.end, token.i + 5), by_start)
-            if named:
-                return named
-    return None
-
-
-def _proper_name_before(doc: Doc, floor: int, before: int) -> Span | None:
-    """A capitalized name the model did not tag, right before the verb (' ," Reinholt said')."""
-    start = before
-    while start > max(floor, before - 3) and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title and not doc[start - 1].ent_type_:
-        start -= 1
-    if start == before or not (start == floor or doc[start - 1].is_punct or doc[start - 1].lower_ in ("and", "but")):
-        return None
-    return doc[start:before]
-
-
-def _before_appositive(doc: Doc, floor: int, before: int) -> int | None:
-    """ "Lavrov, who is in Islamabad on a visit, said" -> the token index where "Lavrov" ends."""
-    if before - 1 <= floor or doc[before - 1].text != ",":
-        return None
-    for index in range(before - 2, max(floor, before - 25), -1):
-        if doc[index].text == ",":
-            return index if doc[index + 1].lower_ in ("who", "whose", "which") else None
-    return None
-
-
-def _mention_after(doc: Doc, start: int, end: int, by_start: dict[int, Mention]) -> str | None:
-    """The first named mention within a few title-like words after ``start`` ("said Foreign Minister Lavrov")."""
-    for index in range(start, min(end, start + 4)):
-        if index in by_start:
-            return by_start[index].name
-        if not (doc[index].is_title or doc[index].is_upper or doc[index].lower_ in ("the", "a", "an")):
-            return None
-    return None
-
-
-def _role_before(doc: Doc, floor: int, before: int, roles: dict[str, str | None]) -> str | None:
-    """ "the prime minister said" -> the one person this article calls prime minister."""
-    for words in (2, 1, 3):
-        start = before - words
-        if start < floor:
-            continue
-        role = doc[start:before].text.casefold()
-        if role in roles and roles[role] and (start == floor or doc[start - 1].lower_ in ("the", "visiting", "federal")):
-            return roles[role]
-    return None

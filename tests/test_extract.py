@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -123,3 +124,95 @@ def test_extractor_refuses_a_doc_of_other_text(nlp, extract):
     article = Article(id="S1", path="a.txt", text="Russia and Pakistan signed a pipeline deal on Tuesday.")
     with pytest.raises(ValueError):
         extract(article, nlp("Something else entirely was said here today."))
+
+
+# What a careful reader of the five seed articles files under each theme: every body sentence
+# that states one of these facts must become a fact carrying that theme.
+SEED_FACTS = {
+    "energy": r"Pakistan[- ]Stream|Gas Pipeline",
+    "security": r"counter[- ]terrorism|military exercises|military equipment|military support|security situation",
+    "regional": r"Kashmir dispute|Afghan peace process|conflict in Afghanistan|Illegally Occupied|peace process|Afghan parties",
+}
+SEED_HEADER = re.compile(r"^\s*date (\d{4}-\d{2}-\d{2})\s+")
+
+
+def read_seed(path) -> Article:
+    """A seed article with its " date YYYY-MM-DD " header line taken off and used as the date."""
+    text = path.read_text(encoding="utf-8")
+    header = SEED_HEADER.match(text)
+    published = date.fromisoformat(header.group(1)) if header else None
+    return Article(id=path.stem, path=str(path), text=text[header.end():] if header else text, published=published)
+
+
+@pytest.fixture(scope="module")
+def seed_facts(seeds_dir, nlp, extract):
+    articles = [read_seed(path) for path in sorted(seeds_dir.glob("*.txt"))]
+    return [(article, doc, extract(article, doc)) for article, doc in zip(articles, nlp.pipe(a.text for a in articles))]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("theme", sorted(SEED_FACTS))
+def test_seed_facts_a_careful_reader_files_under_a_theme_are_caught(seed_facts, theme):
+    pattern = re.compile(SEED_FACTS[theme])
+    checked = 0
+    for article, doc, facts in seed_facts:
+        by_sentence = {fact.sentence: fact for fact in facts}
+        for sentence in doc.sents:
+            text = sentence.text.strip()
+            if not pattern.search(text) or not text.endswith((".", ".”", '."')) or text.startswith(("Read More", "Also Read")):
+                continue
+            checked += 1
+            assert text in by_sentence, f"{article.id}: not a fact: {text}"
+            assert theme in {score.theme for score in by_sentence[text].themes}, f"{article.id}: not {theme}: {text}"
+    assert checked >= 4
+
+
+@pytest.mark.shared
+def test_seed_pipeline_facts_are_energy_and_not_security(seed_facts):
+    pipeline_facts = [fact for _, _, facts in seed_facts for fact in facts if "Stream" in fact.sentence]
+    assert len(pipeline_facts) >= 4
+    for fact in pipeline_facts:
+        assert fact.themes[0].theme == "energy"
+        assert "security" not in {score.theme for score in fact.themes}
+        assert "Pakistan Stream" in fact.entities
+
+
+@pytest.mark.shared
+def test_seed_names_merge_across_spellings_and_titles(seed_facts):
+    names = {name for _, _, facts in seed_facts for fact in facts for name in fact.entities}
+    assert {"Imran Khan", "Sergey Lavrov", "Vladimir Putin", "Russia", "Kashmir"} <= names
+    assert not names & {"Khan", "Lavrov", "Sergei Lavrov", "Putin", "Russian Federation", "Prime Minister Imran Khan", "PM Imran Khan"}
+
+
+@pytest.mark.shared
+def seed_fact(seed_facts, beginning):
+    (fact,) = [fact for _, _, facts in seed_facts for fact in facts if fact.sentence.startswith(beginning)]
+    return fact
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("beginning", "speaker"),
+    [
+        ('"This serves in the interest of all states', "Sergey Lavrov"),  # "..., Lavrov said"
+        ('"Russia and Pakistan have agreed', "Sergey Lavrov"),  # "..., he said" after Lavrov spoke
+        ("“Russian foreign minister has assured", "Shah Mehmood Qureshi"),  # "..., said Qureshi"
+        ("“We [Pakistan] want to further", "Fawad Chaudhry"),  # "he said" after Chaudhry spoke
+        ("The visiting Foreign Minister said", "Sergey Lavrov"),  # the one foreign minister named so
+        ("Russian Foreign Minister Sergey Lavrov, who is in Islamabad", "Sergey Lavrov"),
+    ],
+)
+def test_seed_quotes_get_their_speakers(seed_facts, beginning, speaker):
+    assert seed_fact(seed_facts, beginning).speaker == speaker
+
+
+@pytest.mark.shared
+def test_seed_relative_days_resolve_against_publication(seed_facts):
+    def dated(beginning):
+        fact = seed_fact(seed_facts, beginning)
+        return fact.event_date, fact.event_date_basis
+
+    assert dated("Lavrov arrived in Pakistan on") == (date(2021, 4, 6), "relative")  # Tuesday before Thu 8 April
+    assert dated("The premier reached Russia on") == (date(2022, 2, 23), "relative")  # Wednesday night, published Fri 25
+    assert dated("According to an official statement") == (date(2022, 2, 24), "relative")  # Thursday
+    assert dated("The Prime Minister recalled his interaction") == (date(2019, 6, 13), "explicit")
