@@ -185,6 +185,18 @@ def is_future(sentence: Span, at: int) -> bool:
     return any(token.lower_ in FUTURE_AUXILIARIES for token in doc[max(sentence.start, verb.i - 3):verb.i])
 
 
+def resolve_entity(entity: Span, published: date | None) -> tuple[ResolvedDate, EventDateBasis] | None:
+    """What one DATE/TIME entity of a sentence resolves to, tense taken from its sentence."""
+    resolved = resolve_explicit(entity.text, published)
+    if resolved is not None:
+        return resolved, "explicit"
+    if published is not None:
+        resolved = resolve_relative(entity.text, published, future=is_future(entity.sent, entity.start))
+        if resolved is not None:
+            return resolved, "relative"
+    return None
+
+
 def event_date(sentence: Span, published: date | None) -> EventDate:
     """The date the sentence's event happened, from its first DATE/TIME entity that names a day,
     week or month; else the publication date. A bare year ("in 2028", "the 2024 budget", "next
@@ -192,11 +204,8 @@ def event_date(sentence: Span, published: date | None) -> EventDate:
     for entity in sentence.ents:
         if entity.label_ not in ("DATE", "TIME"):
             continue
-        resolved = resolve_explicit(entity.text, published)
-        basis: EventDateBasis = "explicit"
-        if resolved is None and published is not None:
-            resolved = resolve_relative(entity.text, published, future=is_future(sentence, entity.start))
-            basis = "relative"
-        if resolved is not None and resolved.precision != "year":
-            return EventDate(resolved.date, basis, resolved.precision)
+        found = resolve_entity(entity, published)
+        if found is not None and found[0].precision != "year":
+            (day, precision), basis = found
+            return EventDate(day, basis, precision)
     return EventDate(published, "published") if published is not None else EventDate(None, "none")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from briefing.errors import ThemesError
+from briefing.model import Fact
 from briefing.themes import read_toml
 
 DEFAULT_ALIASES = files("briefing") / "data" / "aliases.toml"
@@ -224,3 +225,31 @@ def person_name(text: str, aliases: Aliases, mentions: Iterable[Mention]) -> str
 def names_in(mentions: Iterable[Mention], start: int, end: int) -> tuple[str, ...]:
     """Canonical names of the mentions inside tokens [start, end), deduplicated in order of appearance."""
     return tuple(dict.fromkeys(mention.name for mention in mentions if start <= mention.start and mention.end <= end))
+
+
+def unify_names(facts: Sequence[Fact], aliases: Aliases) -> list[Fact]:
+    """Across all articles, a lone surname ("Serikova") becomes the one full name that ends with it
+    ("Aliya Serikova"), so an article that never spells the name out still agrees with the others.
+    Countries and other canonical names from the alias table are left alone."""
+    names = {name for fact in facts for name in (*fact.entities, fact.speaker) if name}
+    protected = {canonical.casefold() for canonical in (*aliases.names.values(), *aliases.demonyms.values())}
+    full_by_last: dict[str, set[str]] = {}
+    for name in names:
+        words = name.split()
+        if 2 <= len(words) <= 4 and all(word[:1].isupper() for word in words):
+            full_by_last.setdefault(words[-1].casefold(), set()).add(name)
+    expanded = {
+        name: next(iter(full_by_last[name.casefold()]))
+        for name in names
+        if " " not in name and name.casefold() not in protected and len(full_by_last.get(name.casefold(), ())) == 1
+    }
+    if not expanded:
+        return list(facts)
+    return [
+        replace(
+            fact,
+            entities=tuple(dict.fromkeys(expanded.get(name, name) for name in fact.entities)),
+            speaker=expanded.get(fact.speaker, fact.speaker) if fact.speaker else None,
+        )
+        for fact in facts
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,57 @@ def test_sentence_without_a_date_falls_back_to_publication(nlp):
     doc = nlp("The two sides discussed trade and energy cooperation.")
     assert event_date(doc[:], WEDNESDAY) == (WEDNESDAY, "published", "day")
     assert event_date(doc[:], None) == (None, "none", "day")
+
+
+def manifest_relative_dates(examples_dir):
+    """(file, published, phrase, expected date, precision) for each relative phrase of the example
+    corpus that names a day, week, month or year against the file's own publication date."""
+    import tomllib
+
+    manifest_path = examples_dir / "MANIFEST.toml"
+    if not manifest_path.is_file():
+        pytest.skip("examples/MANIFEST.toml is absent")
+    manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))
+    for name, entry in manifest["files"].items():
+        for phrase in entry.get("relative_dates", []):
+            if "published" not in entry or " after" in phrase["phrase"]:
+                continue  # no date to resolve against, or relative to another event, not to publication
+            if "date" in phrase:
+                expected = (phrase["date"], "day")
+            elif "week_starting" in phrase:
+                expected = (phrase["week_starting"], "week")
+            elif "month" in phrase:
+                expected = (date.fromisoformat(phrase["month"] + "-01"), "month")
+            else:
+                expected = (date(phrase["year"], 1, 1), "year")
+            yield name, entry["published"], phrase["phrase"], expected
+
+
+@pytest.fixture(scope="module")
+def example_texts(examples_dir):
+    from briefing.clean import clean_article
+    from briefing.read import read_inputs
+
+    articles = read_inputs([examples_dir]).articles
+    return {Path(article.path).name: clean_article(article, today=date(2024, 3, 31)).text for article in articles}
+
+
+def test_example_corpus_relative_dates_resolve_as_the_manifest_says(nlp, examples_dir, example_texts):
+    from briefing.dates import resolve_entity
+
+    checked = 0
+    failures = []
+    for name, published, phrase, (expected, precision) in manifest_relative_dates(examples_dir):
+        text = example_texts[name]
+        at = text.find(phrase)
+        assert at >= 0, f"{name}: {phrase!r} not in the cleaned text"
+        doc = nlp(text)
+        entities = [e for e in doc.ents if e.label_ in ("DATE", "TIME") and e.start_char < at + len(phrase) and at < e.end_char]
+        assert entities, f"{name}: {phrase!r} is not a DATE/TIME entity"
+        found = next(filter(None, (resolve_entity(entity, published) for entity in entities)), None)
+        got = (found[0].date, found[0].precision) if found else None
+        if got != (expected, precision):
+            failures.append(f"{name}: {phrase!r} ({[e.text for e in entities]}) -> {got}, expected {(expected, precision)}")
+        checked += 1
+    assert not failures, "\n".join(failures)
+    assert checked >= 25
