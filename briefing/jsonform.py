@@ -27,15 +27,26 @@ def brief_to_dict(brief: Brief) -> dict:
         "sources": [_source(article) for article in brief.sources],
         "summary": [_claim(claim) for claim in brief.summary],
         "themes": [
-            {"id": section.id, "label": section.label, "claims": [_claim(c) for c in section.claims]}
+            {
+                "id": section.id,
+                "label": section.label,
+                "claims": [_claim(c) for c in section.claims],
+            }
             for section in brief.themes
         ],
         "timeline": [
-            {"date": _iso(entry.date), "text": entry.text, "sources": list(entry.sources)}
+            {
+                "date": _iso(entry.date),
+                "text": entry.text,
+                "sources": list(entry.sources),
+            }
             for entry in brief.timeline
         ],
         "divergences": [
-            {"topic": divergence.topic, "claims": [_claim(c) for c in divergence.claims]}
+            {
+                "topic": divergence.topic,
+                "claims": [_claim(c) for c in divergence.claims],
+            }
             for divergence in brief.divergences
         ],
     }
@@ -65,16 +76,25 @@ def _check_references(form: dict) -> None:
     if len(set(ids)) != len(ids):
         raise BriefingError("brief JSON: sources: source ids are not unique")
     known = set(ids)
-    claims = [*form["summary"], *(c for t in form["themes"] for c in t["claims"]),
-              *(c for d in form["divergences"] for c in d["claims"])]
+    claims = [
+        *form["summary"],
+        *(c for t in form["themes"] for c in t["claims"]),
+        *(c for d in form["divergences"] for c in d["claims"]),
+    ]
     cited = {
         *(support["source"] for claim in claims for support in claim["support"]),
         *(source for entry in form["timeline"] for source in entry["sources"]),
-        *(source["duplicate_of"] for source in form["sources"] if source["duplicate_of"]),
+        *(
+            source["duplicate_of"]
+            for source in form["sources"]
+            if source["duplicate_of"]
+        ),
     }
     unknown = sorted(cited - known)
     if unknown:
-        raise BriefingError(f"brief JSON: cites source {unknown[0]}, which is not in sources")
+        raise BriefingError(
+            f"brief JSON: cites source {unknown[0]}, which is not in sources"
+        )
 
 
 def brief_schema() -> dict:
@@ -118,7 +138,9 @@ def _claim(claim: Claim) -> dict:
         "date": _iso(claim.date),
         "themes": list(claim.themes),
         "entities": list(claim.entities),
-        "support": [{"source": s.source, "sentence": s.sentence} for s in claim.support],
+        "support": [
+            {"source": s.source, "sentence": s.sentence} for s in claim.support
+        ],
     }
     if claim.speaker is not None:
         form["speaker"] = claim.speaker

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 import smtplib
-import socket
 import ssl
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
@@ -54,13 +53,17 @@ def build_email(
             message["To"] = ", ".join(recipients)
     except (ValueError, IndexError) as error:  # the header parser's complaint
         raise DeliveryError(f"email address: {error}") from error
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=_sender_domain(sender))
     message.set_content(
-        render_email_text(brief, options=options), subtype="plain", cte="quoted-printable"
+        render_email_text(brief, options=options),
+        subtype="plain",
+        cte="quoted-printable",
     )
     message.add_alternative(
-        render_email_html(brief, options=options), subtype="html", cte="quoted-printable"
+        render_email_html(brief, options=options),
+        subtype="html",
+        cte="quoted-printable",
     )
     return message
 
@@ -84,7 +87,9 @@ def send_email(message: EmailMessage, smtp: str) -> None:
                 server.login(user, password or "")
             refused = server.send_message(message)
     except smtplib.SMTPAuthenticationError as error:
-        raise DeliveryError(f"{smtp}: login refused for {user}: {_smtp_reason(error)}") from error
+        raise DeliveryError(
+            f"{smtp}: login refused for {user}: {_smtp_reason(error)}"
+        ) from error
     except smtplib.SMTPRecipientsRefused as error:
         addresses = ", ".join(sorted(error.recipients))
         raise DeliveryError(f"{smtp}: recipients refused: {addresses}") from error
@@ -92,8 +97,10 @@ def send_email(message: EmailMessage, smtp: str) -> None:
         raise DeliveryError(f"{smtp}: server said {_smtp_reason(error)}") from error
     except (smtplib.SMTPException, ssl.SSLError) as error:
         raise DeliveryError(f"{smtp}: {error}") from error
-    except (OSError, socket.timeout) as error:
-        raise DeliveryError(f"{smtp}: cannot connect: {error.strerror or error}") from error
+    except (TimeoutError, OSError) as error:
+        raise DeliveryError(
+            f"{smtp}: cannot connect: {error.strerror or error}"
+        ) from error
     if refused:
         raise DeliveryError(f"{smtp}: recipients refused: {', '.join(sorted(refused))}")
 

@@ -124,14 +124,26 @@ ARTICLES = (
 )
 
 
-def _claim(claim_id, text, score, agreement, support, *, when=None, themes=(), entities=(),
-           speaker=None) -> Claim:
+def _claim(
+    claim_id,
+    text,
+    score,
+    agreement,
+    support,
+    *,
+    when=None,
+    themes=(),
+    entities=(),
+    speaker=None,
+) -> Claim:
     return Claim(
         id=claim_id,
         text=text,
         score=score,
         agreement=agreement,
-        support=tuple(Support(source=source, sentence=sentence) for source, sentence in support),
+        support=tuple(
+            Support(source=source, sentence=sentence) for source, sentence in support
+        ),
         date=when,
         themes=tuple(themes),
         entities=tuple(entities),
@@ -141,7 +153,9 @@ def _claim(claim_id, text, score, agreement, support, *, when=None, themes=(), e
 
 PIPELINE = "The two sides agreed to speed up work on the Pakistan Stream gas pipeline."
 PIPELINE_S1 = "The two sides agreed to speed up the Pakistan Stream gas pipeline."
-PIPELINE_S2 = "Islamabad wants the Pakistan Stream pipeline finished as early as possible."
+PIPELINE_S2 = (
+    "Islamabad wants the Pakistan Stream pipeline finished as early as possible."
+)
 PIPELINE_S5 = (
     "Khan described the Pakistan Stream gas pipeline as the flagship economic project between "
     "the two countries."
@@ -153,89 +167,182 @@ AFGHANISTAN = (
 
 CLAIMS = {
     "C1": _claim(
-        "C1", PIPELINE, 0.91234567, 4,
-        [("S3", PIPELINE), ("S4", PIPELINE), ("S1", PIPELINE_S1), ("S2", PIPELINE_S2),
-         ("S5", PIPELINE_S5)],
-        when=date(2021, 4, 7), themes=("energy", "economy"),
+        "C1",
+        PIPELINE,
+        0.91234567,
+        4,
+        [
+            ("S3", PIPELINE),
+            ("S4", PIPELINE),
+            ("S1", PIPELINE_S1),
+            ("S2", PIPELINE_S2),
+            ("S5", PIPELINE_S5),
+        ],
+        when=date(2021, 4, 7),
+        themes=("energy", "economy"),
         entities=("Pakistan Stream", "Pakistan", "Russia"),
     ),
     "C2": _claim(
         "C2",
         "Russian Foreign Minister Sergey Lavrov met Prime Minister Imran Khan in Islamabad on "
         "Wednesday.",
-        0.8412, 2,
-        [("S1", "Russian Foreign Minister Sergey Lavrov met Prime Minister Imran Khan in "
-                "Islamabad on Wednesday."),
-         ("S3", "Visiting Russian Foreign Minister Sergei Lavrov held talks with Shah Mahmood "
-                "Qureshi on Wednesday.")],
-        when=date(2021, 4, 7), themes=("diplomacy",),
+        0.8412,
+        2,
+        [
+            (
+                "S1",
+                (
+                    "Russian Foreign Minister Sergey Lavrov met Prime Minister Imran Khan in "
+                    "Islamabad on Wednesday."
+                ),
+            ),
+            (
+                "S3",
+                (
+                    "Visiting Russian Foreign Minister Sergei Lavrov held talks with Shah Mahmood "
+                    "Qureshi on Wednesday."
+                ),
+            ),
+        ],
+        when=date(2021, 4, 7),
+        themes=("diplomacy",),
         entities=("Sergey Lavrov", "Imran Khan", "Islamabad"),
     ),
     "C3": _claim(
         "C3",
         "Prime Minister Imran Khan held a three-hour meeting with President Vladimir Putin in "
         "the Kremlin on Thursday.",
-        0.7733, 1,
-        [("S5", "Prime Minister Imran Khan held a three-hour meeting with President Vladimir "
-                "Putin in the Kremlin on Thursday.")],
-        when=date(2022, 2, 24), themes=("diplomacy",),
+        0.7733,
+        1,
+        [
+            (
+                "S5",
+                (
+                    "Prime Minister Imran Khan held a three-hour meeting with President Vladimir "
+                    "Putin in the Kremlin on Thursday."
+                ),
+            )
+        ],
+        when=date(2022, 2, 24),
+        themes=("diplomacy",),
         entities=("Imran Khan", "Vladimir Putin", "Kremlin"),
     ),
     "C4": _claim(
-        "C4", AFGHANISTAN, 0.7021, 2, [("S6", AFGHANISTAN), ("S7", AFGHANISTAN)],
-        when=date(2022, 2, 24), themes=("regional", "economy"),
+        "C4",
+        AFGHANISTAN,
+        0.7021,
+        2,
+        [("S6", AFGHANISTAN), ("S7", AFGHANISTAN)],
+        when=date(2022, 2, 24),
+        themes=("regional", "economy"),
         entities=("Afghanistan",),
     ),
     "C5": _claim(
         "C5",
         "Pakistan and Russia agreed on Wednesday to deepen cooperation in energy, trade and "
         "defence.",
-        0.6610, 1,
-        [("S2", "Pakistan and Russia agreed on Wednesday to deepen cooperation in energy, trade "
-                "and defence.")],
-        when=date(2021, 4, 7), themes=("energy", "security", "economy"),
+        0.6610,
+        1,
+        [
+            (
+                "S2",
+                (
+                    "Pakistan and Russia agreed on Wednesday to deepen cooperation in energy, trade "
+                    "and defence."
+                ),
+            )
+        ],
+        when=date(2021, 4, 7),
+        themes=("energy", "security", "economy"),
         entities=("Pakistan", "Russia"),
     ),
     "C6": _claim(
-        "C6", "The talks focused on energy and the situation in Afghanistan.", 0.5120, 1,
+        "C6",
+        "The talks focused on energy and the situation in Afghanistan.",
+        0.5120,
+        1,
         [("S5", "The talks focused on energy and the situation in Afghanistan.")],
-        when=date(2022, 2, 24), themes=("energy", "regional"), entities=("Afghanistan",),
+        when=date(2022, 2, 24),
+        themes=("energy", "regional"),
+        entities=("Afghanistan",),
     ),
     "C7": _claim(
-        "C7", "Russia will supply additional military equipment to Pakistan, Lavrov said.",
-        0.6944, 1,
-        [("S3", "Russia will supply additional military equipment to Pakistan, Lavrov said."),
-         ("S4", "Russia will supply additional military equipment to Pakistan, Lavrov said.")],
-        when=date(2021, 4, 7), themes=("security",),
-        entities=("Russia", "Pakistan", "Sergey Lavrov"), speaker="Sergey Lavrov",
+        "C7",
+        "Russia will supply additional military equipment to Pakistan, Lavrov said.",
+        0.6944,
+        1,
+        [
+            (
+                "S3",
+                "Russia will supply additional military equipment to Pakistan, Lavrov said.",
+            ),
+            (
+                "S4",
+                "Russia will supply additional military equipment to Pakistan, Lavrov said.",
+            ),
+        ],
+        when=date(2021, 4, 7),
+        themes=("security",),
+        entities=("Russia", "Pakistan", "Sergey Lavrov"),
+        speaker="Sergey Lavrov",
     ),
     "C8": _claim(
         "C8",
         "Lavrov said Moscow was ready to strengthen Pakistan's counter-terrorism capacity.",
-        0.5833, 1,
-        [("S1", "Lavrov said Moscow was ready to strengthen Pakistan's counter-terrorism "
-                "capacity.")],
-        when=date(2021, 4, 7), themes=("security",),
-        entities=("Sergey Lavrov", "Moscow", "Pakistan"), speaker="Sergey Lavrov",
+        0.5833,
+        1,
+        [
+            (
+                "S1",
+                (
+                    "Lavrov said Moscow was ready to strengthen Pakistan's counter-terrorism "
+                    "capacity."
+                ),
+            )
+        ],
+        when=date(2021, 4, 7),
+        themes=("security",),
+        entities=("Sergey Lavrov", "Moscow", "Pakistan"),
+        speaker="Sergey Lavrov",
     ),
     "C9": _claim(
         "C9",
         "Analysts said the timing of the visit, hours after Russian troops entered Ukraine, would "
         "be read in Western capitals as a political signal.",
-        0.4470, 1,
-        [("S6", "Analysts said the timing of the visit, hours after Russian troops entered "
-                "Ukraine, would be read in Western capitals as a political signal.")],
-        when=date(2022, 2, 24), themes=("diplomacy", "security"), entities=("Ukraine",),
+        0.4470,
+        1,
+        [
+            (
+                "S6",
+                (
+                    "Analysts said the timing of the visit, hours after Russian troops entered "
+                    "Ukraine, would be read in Western capitals as a political signal."
+                ),
+            )
+        ],
+        when=date(2022, 2, 24),
+        themes=("diplomacy", "security"),
+        entities=("Ukraine",),
     ),
     "C10": _claim(
-        "C10", "Bilateral trade stood at about $790 million last year.", 0.4012, 1,
+        "C10",
+        "Bilateral trade stood at about $790 million last year.",
+        0.4012,
+        1,
         [("S2", "Bilateral trade stood at about $790 million last year.")],
-        when=None, themes=("economy",), entities=(),
+        when=None,
+        themes=("economy",),
+        entities=(),
     ),
     "C11": _claim(
-        "C11", "Pakistan hopes to buy two million tonnes of Russian wheat.", 0.3355, 1,
+        "C11",
+        "Pakistan hopes to buy two million tonnes of Russian wheat.",
+        0.3355,
+        1,
         [("S7", "Pakistan hopes to buy two million tonnes of Russian wheat.")],
-        when=None, themes=("economy", "regional"), entities=("Pakistan", "Russia"),
+        when=None,
+        themes=("economy", "regional"),
+        entities=("Pakistan", "Russia"),
     ),
 }
 
@@ -251,21 +358,36 @@ def sample_brief() -> Brief:
         sources=ARTICLES,
         summary=(claims["C1"], claims["C2"], claims["C4"], claims["C3"]),
         themes=(
-            ThemeSection("energy", "Energy", (claims["C1"], claims["C5"], claims["C6"])),
-            ThemeSection("security", "Security", (claims["C7"], claims["C8"], claims["C9"])),
+            ThemeSection(
+                "energy", "Energy", (claims["C1"], claims["C5"], claims["C6"])
+            ),
+            ThemeSection(
+                "security", "Security", (claims["C7"], claims["C8"], claims["C9"])
+            ),
             ThemeSection("diplomacy", "Diplomacy", (claims["C2"], claims["C3"])),
             ThemeSection("economy", "Economy", (claims["C10"], claims["C11"])),
             ThemeSection("regional", "Regional issues", (claims["C4"], claims["C6"])),
         ),
         timeline=(
-            TimelineEntry(date(2021, 4, 6), "Lavrov arrives in Islamabad for a two-day visit.",
-                          ("S3", "S4")),
-            TimelineEntry(date(2021, 4, 7), "Lavrov meets Imran Khan; pipeline talks.",
-                          ("S1", "S2", "S3")),
-            TimelineEntry(date(2021, 4, 7), "Lavrov holds talks with Qureshi.", ("S3",)),
-            TimelineEntry(date(2022, 2, 23), "Imran Khan arrives in Moscow.", ("S5", "S6")),
-            TimelineEntry(date(2022, 2, 24), "Khan and Putin meet in the Kremlin.",
-                          ("S5", "S6")),
+            TimelineEntry(
+                date(2021, 4, 6),
+                "Lavrov arrives in Islamabad for a two-day visit.",
+                ("S3", "S4"),
+            ),
+            TimelineEntry(
+                date(2021, 4, 7),
+                "Lavrov meets Imran Khan; pipeline talks.",
+                ("S1", "S2", "S3"),
+            ),
+            TimelineEntry(
+                date(2021, 4, 7), "Lavrov holds talks with Qureshi.", ("S3",)
+            ),
+            TimelineEntry(
+                date(2022, 2, 23), "Imran Khan arrives in Moscow.", ("S5", "S6")
+            ),
+            TimelineEntry(
+                date(2022, 2, 24), "Khan and Putin meet in the Kremlin.", ("S5", "S6")
+            ),
         ),
         divergences=(
             Divergence(
@@ -281,11 +403,18 @@ def hostile_brief() -> Brief:
     """The sample brief with article text that a template must show literally."""
     brief = sample_brief()
     hostile = "Officials wrote {{ 7*7 }} and <script>alert(1)</script> *not bold* [x](y) # 1. done"
-    first = dataclasses.replace(brief.summary[0], text=hostile,
-                                support=(Support("S1", hostile),))
-    sources = (dataclasses.replace(brief.sources[0], title="{% raw %}<b>Bold</b> & _odd_ title"),
-               *brief.sources[1:])
-    return dataclasses.replace(brief, summary=(first, *brief.summary[1:]), sources=sources)
+    first = dataclasses.replace(
+        brief.summary[0], text=hostile, support=(Support("S1", hostile),)
+    )
+    sources = (
+        dataclasses.replace(
+            brief.sources[0], title="{% raw %}<b>Bold</b> & _odd_ title"
+        ),
+        *brief.sources[1:],
+    )
+    return dataclasses.replace(
+        brief, summary=(first, *brief.summary[1:]), sources=sources
+    )
 
 
 def long_brief(repeat: int = 20) -> Brief:

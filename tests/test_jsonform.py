@@ -9,17 +9,50 @@ import json
 
 import jsonschema
 import pytest
-
-from briefing.errors import BriefingError
-from briefing.jsonform import brief_schema, brief_to_dict, brief_to_json, validate_brief_dict
-from briefing.model import Brief
 from sample_brief import hostile_brief, long_brief, sample_brief
 
-TOP_LEVEL_KEYS = ["schema", "title", "as_of", "generated_at", "model", "sources", "summary",
-                  "themes", "timeline", "divergences"]
-SOURCE_KEYS = ["id", "path", "url", "outlet", "title", "published", "date_basis", "words",
-               "duplicate_of"]
-CLAIM_KEYS = ["id", "text", "score", "agreement", "date", "themes", "entities", "support"]
+from briefing.errors import BriefingError
+from briefing.jsonform import (
+    brief_schema,
+    brief_to_dict,
+    brief_to_json,
+    validate_brief_dict,
+)
+from briefing.model import Brief
+
+TOP_LEVEL_KEYS = [
+    "schema",
+    "title",
+    "as_of",
+    "generated_at",
+    "model",
+    "sources",
+    "summary",
+    "themes",
+    "timeline",
+    "divergences",
+]
+SOURCE_KEYS = [
+    "id",
+    "path",
+    "url",
+    "outlet",
+    "title",
+    "published",
+    "date_basis",
+    "words",
+    "duplicate_of",
+]
+CLAIM_KEYS = [
+    "id",
+    "text",
+    "score",
+    "agreement",
+    "date",
+    "themes",
+    "entities",
+    "support",
+]
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +74,22 @@ def test_values_are_plain_json_with_iso_dates(form):
     assert form["schema"] == "briefing/1"
     assert form["as_of"] == "2022-02-25"
     copy_of_wire = form["sources"][3]
-    assert copy_of_wire["duplicate_of"] == "S3" and copy_of_wire["published"] == "2021-04-08"
-    assert form["sources"][6]["published"] is None and form["sources"][6]["outlet"] is None
+    assert (
+        copy_of_wire["duplicate_of"] == "S3"
+        and copy_of_wire["published"] == "2021-04-08"
+    )
+    assert (
+        form["sources"][6]["published"] is None and form["sources"][6]["outlet"] is None
+    )
     assert form["sources"][0]["words"] == len(sample_brief().sources[0].text.split())
     first = form["summary"][0]
     assert first["date"] == "2021-04-07" and first["agreement"] == 4
     assert first["support"][0] == {"source": "S3", "sentence": first["text"]}
-    assert form["timeline"][0] == {"date": "2021-04-06", "text": sample_brief().timeline[0].text,
-                                   "sources": ["S3", "S4"]}
+    assert form["timeline"][0] == {
+        "date": "2021-04-06",
+        "text": sample_brief().timeline[0].text,
+        "sources": ["S3", "S4"],
+    }
 
 
 def test_scores_are_rounded_to_four_places(form):
@@ -86,8 +127,15 @@ def test_every_test_brief_passes_the_schema(build):
 
 
 def test_an_empty_brief_passes_the_schema():
-    empty = Brief(title="Nothing yet", as_of=None, generated_at="2024-01-01T00:00:00Z",
-                  model="none", sources=(), summary=(), themes=())
+    empty = Brief(
+        title="Nothing yet",
+        as_of=None,
+        generated_at="2024-01-01T00:00:00Z",
+        model="none",
+        sources=(),
+        summary=(),
+        themes=(),
+    )
     validate_brief_dict(brief_to_dict(empty))
 
 
@@ -101,7 +149,10 @@ def _broken(form: dict, change) -> dict:
     ("change", "where"),
     [
         (lambda f: f.pop("timeline"), "timeline"),
-        (lambda f: f["sources"][0].update(published="7 April 2021"), "sources/0/published"),
+        (
+            lambda f: f["sources"][0].update(published="7 April 2021"),
+            "sources/0/published",
+        ),
         (lambda f: f["sources"][0].update(date_basis="guess"), "sources/0/date_basis"),
         (lambda f: f["summary"][0].update(agreement="four"), "summary/0/agreement"),
         (lambda f: f["summary"][0].update(support=[]), "summary/0/support"),

@@ -10,23 +10,28 @@ from email.policy import default as default_policy
 from html.parser import HTMLParser
 
 import pytest
+from sample_brief import hostile_brief, sample_brief
 
 from briefing.errors import BriefingError
 from briefing.mail import DeliveryError, build_email, send_email
 from briefing.render import RenderOptions, render_bytes
-from sample_brief import hostile_brief, sample_brief
 
 GMAIL_CLIP_BYTES = 102 * 1024
 
 
 @pytest.fixture(scope="module")
 def message():
-    return build_email(sample_brief(), to="minister@example.org",
-                       sender="Policy Unit <unit@example.org>")
+    return build_email(
+        sample_brief(),
+        to="minister@example.org",
+        sender="Policy Unit <unit@example.org>",
+    )
 
 
 def parts(message) -> dict[str, str]:
-    return {part.get_content_type(): part.get_content() for part in message.iter_parts()}
+    return {
+        part.get_content_type(): part.get_content() for part in message.iter_parts()
+    }
 
 
 class Tags(HTMLParser):
@@ -41,16 +46,26 @@ class Tags(HTMLParser):
 
 def test_message_is_multipart_alternative_text_then_html(message):
     assert message.get_content_type() == "multipart/alternative"
-    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert [p.get_content_type() for p in message.iter_parts()] == [
+        "text/plain",
+        "text/html",
+    ]
     assert message["To"] == "minister@example.org"
     assert message["From"] == "Policy Unit <unit@example.org>"
-    assert message["Subject"] == "Briefing: Pakistan–Russia relations (as of 25 February 2022)"
+    assert (
+        message["Subject"]
+        == "Briefing: Pakistan–Russia relations (as of 25 February 2022)"
+    )
     assert message["Message-ID"].endswith("@example.org>")
 
 
 def test_subject_can_be_given():
-    message = build_email(sample_brief(), to=["a@example.org", "b@example.org"],
-                          sender="unit@example.org", subject="Morning note")
+    message = build_email(
+        sample_brief(),
+        to=["a@example.org", "b@example.org"],
+        sender="unit@example.org",
+        subject="Morning note",
+    )
     assert message["Subject"] == "Morning note"
     assert message["To"] == "a@example.org, b@example.org"
 
@@ -60,7 +75,9 @@ def test_plain_text_part_carries_claims_and_sources(message):
     brief = sample_brief()
     for claim in brief.summary:
         assert claim.text in text
-    assert "[1][2][3][4][5] (4 outlets, 7 Apr 2021)" in text  # no Markdown escapes in plain text
+    assert (
+        "[1][2][3][4][5] (4 outlets, 7 Apr 2021)" in text
+    )  # no Markdown escapes in plain text
     assert "[4] Business Standard" in text and "duplicate of [3]" in text
     assert "<" not in text.replace("<https", "")
 
@@ -73,7 +90,9 @@ def test_html_part_has_every_style_inlined_and_nothing_clients_strip(message):
     assert "@font-face" not in html and "url(" not in html
     styled = {tag for tag, attrs in tags if "style" in attrs}
     assert {"body", "h1", "h2", "table", "td", "a"} <= styled
-    assert any("width" in attrs and tag == "td" for tag, attrs in tags)  # table bars for Outlook
+    assert any(
+        "width" in attrs and tag == "td" for tag, attrs in tags
+    )  # table bars for Outlook
 
 
 def test_email_html_shows_agreement_as_table_bars(message):
@@ -98,11 +117,16 @@ def test_email_shows_article_text_literally():
 
 def test_eml_format_renders_a_draft_message(tmp_path):
     options = RenderOptions(recipients=("desk@example.org",), sender="unit@example.org")
-    eml = message_from_bytes(render_bytes(sample_brief(), "eml", options=options),
-                             policy=default_policy)
+    eml = message_from_bytes(
+        render_bytes(sample_brief(), "eml", options=options), policy=default_policy
+    )
     assert eml["To"] == "desk@example.org"
-    assert eml.get_body(("plain",)).get_content().startswith("# Pakistan–Russia relations")
-    draft = message_from_bytes(render_bytes(sample_brief(), "eml"), policy=default_policy)
+    assert (
+        eml.get_body(("plain",)).get_content().startswith("# Pakistan–Russia relations")
+    )
+    draft = message_from_bytes(
+        render_bytes(sample_brief(), "eml"), policy=default_policy
+    )
     assert draft["To"] is None and draft.get_body(("html",)) is not None
 
 
@@ -162,8 +186,12 @@ def smtp_server():
         return AuthResult(success=False, handled=False)
 
     controller = controller_module.Controller(
-        inbox, hostname="127.0.0.1", port=_free_port(),
-        authenticator=authenticator, auth_require_tls=False, auth_exclude_mechanism=["LOGIN"],
+        inbox,
+        hostname="127.0.0.1",
+        port=_free_port(),
+        authenticator=authenticator,
+        auth_require_tls=False,
+        auth_exclude_mechanism=["LOGIN"],
     )
     controller.start()
     try:
@@ -189,7 +217,9 @@ def test_sent_brief_arrives_with_both_parts(message, smtp_server, monkeypatch):
 
 
 @pytest.mark.smtp
-def test_login_uses_credentials_from_the_environment_only(message, smtp_server, monkeypatch):
+def test_login_uses_credentials_from_the_environment_only(
+    message, smtp_server, monkeypatch
+):
     inbox, address = smtp_server
     monkeypatch.setenv("BRIEFING_SMTP_USER", "unit")
     monkeypatch.setenv("BRIEFING_SMTP_PASSWORD", "s3cret")
@@ -202,7 +232,9 @@ def test_login_uses_credentials_from_the_environment_only(message, smtp_server, 
 
 
 @pytest.mark.smtp
-def test_required_starttls_that_the_server_lacks_stops_the_send(message, smtp_server, monkeypatch):
+def test_required_starttls_that_the_server_lacks_stops_the_send(
+    message, smtp_server, monkeypatch
+):
     monkeypatch.delenv("BRIEFING_SMTP_USER", raising=False)
     monkeypatch.setenv("BRIEFING_SMTP_STARTTLS", "1")
     inbox, address = smtp_server
@@ -215,7 +247,9 @@ def test_required_starttls_that_the_server_lacks_stops_the_send(message, smtp_se
 def test_refused_recipient_is_named(smtp_server, monkeypatch):
     monkeypatch.delenv("BRIEFING_SMTP_USER", raising=False)
     monkeypatch.delenv("BRIEFING_SMTP_STARTTLS", raising=False)
-    inbox, address = smtp_server
-    message = build_email(sample_brief(), to="nobody@example.org", sender="unit@example.org")
+    _, address = smtp_server
+    message = build_email(
+        sample_brief(), to="nobody@example.org", sender="unit@example.org"
+    )
     with pytest.raises(DeliveryError, match="nobody@example.org"):
         send_email(message, address)

@@ -64,21 +64,31 @@ class RenderOptions:
     recipients: tuple[str, ...] = ()  # To: of a rendered .eml
 
     def __post_init__(self):
-        paper = {size.lower(): size for size in PAPER_SIZES}.get(str(self.paper).lower())
+        paper = {size.lower(): size for size in PAPER_SIZES}.get(
+            str(self.paper).lower()
+        )
         if paper is None:
-            raise RenderError(f"paper: {self.paper!r} is not one of {', '.join(PAPER_SIZES)}")
+            raise RenderError(
+                f"paper: {self.paper!r} is not one of {', '.join(PAPER_SIZES)}"
+            )
         object.__setattr__(self, "paper", paper)
         unknown = [name for name in self.formats if name not in FORMATS]
         if unknown:
-            raise RenderError(f"{unknown[0]}: unknown format (choose from {', '.join(FORMATS)})")
+            raise RenderError(
+                f"{unknown[0]}: unknown format (choose from {', '.join(FORMATS)})"
+            )
 
 
-def render(brief: Brief, format: str, path: Path, *, options: RenderOptions | None = None) -> Path:
+def render(
+    brief: Brief, format: str, path: Path, *, options: RenderOptions | None = None
+) -> Path:
     """Render ``brief`` as ``format`` to ``path`` (whole or not at all) and return the path."""
     return write_atomically(Path(path), render_bytes(brief, format, options=options))
 
 
-def render_all(brief: Brief, out_dir: Path, *, options: RenderOptions | None = None) -> list[Path]:
+def render_all(
+    brief: Brief, out_dir: Path, *, options: RenderOptions | None = None
+) -> list[Path]:
     """Render every format in ``options.formats`` to its standard name in ``out_dir``;
     ``email`` gives both the .email.html page and the .eml message."""
     options = options or RenderOptions()
@@ -93,7 +103,9 @@ def _expand(format: str) -> tuple[str, ...]:
     return ("email", "eml") if format == "email" else (format,)
 
 
-def render_bytes(brief: Brief, format: str, *, options: RenderOptions | None = None) -> bytes:
+def render_bytes(
+    brief: Brief, format: str, *, options: RenderOptions | None = None
+) -> bytes:
     """The file content for one format, built in memory."""
     options = options or RenderOptions()
     if format == "pdf":
@@ -105,7 +117,9 @@ def render_bytes(brief: Brief, format: str, *, options: RenderOptions | None = N
     if format == "eml":
         from briefing.mail import build_email  # mail builds on this module
 
-        message = build_email(brief, to=options.recipients, sender=options.sender, options=options)
+        message = build_email(
+            brief, to=options.recipients, sender=options.sender, options=options
+        )
         return message.as_bytes()
     if format == "md":
         return _render_text(brief, "md", options).encode("utf-8")
@@ -140,18 +154,26 @@ def render_email_text(brief: Brief, *, options: RenderOptions | None = None) -> 
 def _render_html(brief: Brief, format: str, options: RenderOptions) -> str:
     context = build_context(brief, options=options, format=format)
     styles = STYLESHEETS.get(format, ())
-    context["stylesheet"] = read_styles(styles, options.styles_dir) if format != "pdf" else ""
-    return render_template(TEMPLATES[format], context, templates_dir=options.templates_dir)
+    context["stylesheet"] = (
+        read_styles(styles, options.styles_dir) if format != "pdf" else ""
+    )
+    return render_template(
+        TEMPLATES[format], context, templates_dir=options.templates_dir
+    )
 
 
 def _render_text(brief: Brief, format: str, options: RenderOptions) -> str:
     context = build_context(brief, options=options, format=format)
-    return render_template(TEMPLATES[format], context, templates_dir=options.templates_dir)
+    return render_template(
+        TEMPLATES[format], context, templates_dir=options.templates_dir
+    )
 
 
 def _render_pdf(brief: Brief, options: RenderOptions) -> bytes:
     html = _render_html(brief, "pdf", options)
-    stylesheets = tuple(find_style(name, options.styles_dir) for name in STYLESHEETS["pdf"])
+    stylesheets = tuple(
+        find_style(name, options.styles_dir) for name in STYLESHEETS["pdf"]
+    )
     return html_to_pdf(
         html,
         stylesheets=stylesheets,

@@ -36,7 +36,9 @@ def find_style(filename: str, styles_dir: Path | None) -> Path:
         candidate = folder / filename
         if candidate.is_file():
             return candidate
-    raise RenderError(f"{filename}: stylesheet not found in {styles_dir or 'the package'}")
+    raise RenderError(
+        f"{filename}: stylesheet not found in {styles_dir or 'the package'}"
+    )
 
 
 def read_styles(filenames: tuple[str, ...], styles_dir: Path | None) -> Markup:
@@ -57,11 +59,16 @@ def read_styles(filenames: tuple[str, ...], styles_dir: Path | None) -> Markup:
 @lru_cache(maxsize=8)
 def _environment(templates_dir: Path | None) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
-        [jinja2.FileSystemLoader(folder) for folder in search_path(templates_dir, "templates")]
+        [
+            jinja2.FileSystemLoader(folder)
+            for folder in search_path(templates_dir, "templates")
+        ]
     )
     environment = jinja2.Environment(
         loader=loader,
-        autoescape=jinja2.select_autoescape(disabled_extensions=("md.j2", "txt.j2"), default=True),
+        autoescape=jinja2.select_autoescape(
+            disabled_extensions=("md.j2", "txt.j2"), default=True
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -73,12 +80,16 @@ def _environment(templates_dir: Path | None) -> jinja2.Environment:
 
 def render_template(name: str, context: dict, *, templates_dir: Path | None) -> str:
     """Render one template; a broken or missing template is a RenderError naming it."""
-    environment = _environment(Path(templates_dir) if templates_dir is not None else None)
+    environment = _environment(
+        Path(templates_dir) if templates_dir is not None else None
+    )
     try:
         return environment.get_template(name).render(context)
     except jinja2.TemplateNotFound as error:
         raise RenderError(f"{error.name}: template not found") from error
     except jinja2.TemplateSyntaxError as error:
-        raise RenderError(f"{error.filename or name}:{error.lineno}: {error.message}") from error
+        raise RenderError(
+            f"{error.filename or name}:{error.lineno}: {error.message}"
+        ) from error
     except jinja2.UndefinedError as error:
         raise RenderError(f"{name}: {error.message}") from error

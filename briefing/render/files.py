@@ -37,7 +37,9 @@ def slugify(title: str) -> str:
 def output_path(brief: Brief, out_dir: Path, format: str) -> Path:
     """DIR/<as-of>-<slug><ext>, as DESIGN.md names outputs."""
     if format not in EXTENSIONS:
-        raise RenderError(f"{format}: unknown format (choose from {', '.join(EXTENSIONS)})")
+        raise RenderError(
+            f"{format}: unknown format (choose from {', '.join(EXTENSIONS)})"
+        )
     as_of = brief.as_of.isoformat() if brief.as_of else "undated"
     return Path(out_dir) / f"{as_of}-{slugify(brief.title)}{EXTENSIONS[format]}"
 
@@ -48,7 +50,9 @@ def write_atomically(path: Path, content: bytes) -> Path:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+        )
     except OSError as error:
         raise RenderError(f"{path}: cannot write: {error.strerror or error}") from error
     try:
@@ -62,7 +66,9 @@ def write_atomically(path: Path, content: bytes) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         if isinstance(error, OSError):
-            raise RenderError(f"{path}: cannot write: {error.strerror or error}") from error
+            raise RenderError(
+                f"{path}: cannot write: {error.strerror or error}"
+            ) from error
         raise
     return path
 

@@ -32,7 +32,9 @@ class AssetFetcher(weasyprint.URLFetcher):
 
     def fetch(self, url, headers=None):
         path = _local_path(url)
-        if path is None or not any(path.is_relative_to(folder) for folder in self.allowed_dirs):
+        if path is None or not any(
+            path.is_relative_to(folder) for folder in self.allowed_dirs
+        ):
             LOG.warning("%s: refused to fetch (only packaged styles may be read)", url)
             raise ValueError(f"refused: {url}")
         return super().fetch(url, headers)
@@ -55,7 +57,10 @@ def html_to_pdf(
     """The PDF for one rendered HTML page, tagged (PDF/UA-1) when asked."""
     fetcher = AssetFetcher(style_dirs)
     try:
-        css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
+        css = [
+            weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
+            for path in stylesheets
+        ]
         document = weasyprint.HTML(string=html, url_fetcher=fetcher)
         return document.write_pdf(
             stylesheets=css,

@@ -24,8 +24,10 @@ DATE_BASIS_NOTES = {
 }
 CHART_LABEL_CHARACTERS = 52
 MAX_MONTH_TICKS = 5
-TICK_MARGIN = 0.15  # axis marks nearer the ends than this would hide the end dates
-TIMELINE_LANE_GAP = 0.06  # points closer than this share of the axis go to the next lane
+TICK_MARGIN = 0.2  # axis marks nearer the ends than this would hide the end dates
+TIMELINE_LANE_GAP = (
+    0.06  # points closer than this share of the axis go to the next lane
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,14 @@ class SourceEntry:
     @property
     def date_note(self) -> str | None:
         """Why the reader should not trust the date, or None when it is reliable."""
-        if self.article.published is not None and self.article.date_basis in RELIABLE_DATE_BASES:
+        if (
+            self.article.published is not None
+            and self.article.date_basis in RELIABLE_DATE_BASES
+        ):
             return None
-        return DATE_BASIS_NOTES.get(self.article.date_basis, f"date from {self.article.date_basis}")
+        return DATE_BASIS_NOTES.get(
+            self.article.date_basis, f"date from {self.article.date_basis}"
+        )
 
 
 @dataclass(frozen=True)
@@ -117,15 +124,23 @@ def build_context(brief: Brief, *, options, format: str) -> dict:
         "keywords": [section.label for section in brief.themes],
         "agreement_chart": agreement_bars(brief.summary, scope.outlets),
         "timeline_chart": timeline_chart(brief, by_id),
-        "markup": "markdown" if format == "md" else "text" if format == "text" else "html",
+        "markup": "markdown"
+        if format == "md"
+        else "text"
+        if format == "text"
+        else "html",
     }
 
 
 def source_entries(brief: Brief) -> tuple[SourceEntry, ...]:
     """Number the sources 1..n in the brief's order, as the sources list shows them."""
-    numbers = {article.id: number for number, article in enumerate(brief.sources, start=1)}
+    numbers = {
+        article.id: number for number, article in enumerate(brief.sources, start=1)
+    }
     return tuple(
-        SourceEntry(numbers[article.id], article, numbers.get(article.duplicate_of or ""))
+        SourceEntry(
+            numbers[article.id], article, numbers.get(article.duplicate_of or "")
+        )
         for article in brief.sources
     )
 
@@ -144,13 +159,17 @@ def brief_scope(brief: Brief) -> Scope:
     )
 
 
-def agreement_bars(claims: Iterable[Claim], outlets_in_scope: int) -> tuple[AgreementBar, ...]:
+def agreement_bars(
+    claims: Iterable[Claim], outlets_in_scope: int
+) -> tuple[AgreementBar, ...]:
     return tuple(
         AgreementBar(
             number=number,
             label=shorten(claim.text, CHART_LABEL_CHARACTERS),
             outlets=claim.agreement,
-            fraction=min(1.0, claim.agreement / outlets_in_scope) if outlets_in_scope else 0.0,
+            fraction=min(1.0, claim.agreement / outlets_in_scope)
+            if outlets_in_scope
+            else 0.0,
         )
         for number, claim in enumerate(claims, start=1)
     )
@@ -169,15 +188,25 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart
     for number, entry in enumerate(entries, start=1):
         position = (entry.date - start).days / span if end != start else 0.5
         lane = next(
-            (index for index, last in enumerate(lane_ends) if position - last >= TIMELINE_LANE_GAP),
+            (
+                index
+                for index, last in enumerate(lane_ends)
+                if position - last >= TIMELINE_LANE_GAP
+            ),
             len(lane_ends),
         )
         if lane == len(lane_ends):
             lane_ends.append(position)
         lane_ends[lane] = position
-        refs = tuple(sorted({by_id[s] for s in entry.sources if s in by_id}, key=_number))
-        points.append(TimelinePoint(number, entry.date, entry.text, position, lane, refs))
-    return TimelineChart(start, end, tuple(points), len(lane_ends), axis_ticks(start, end))
+        refs = tuple(
+            sorted({by_id[s] for s in entry.sources if s in by_id}, key=_number)
+        )
+        points.append(
+            TimelinePoint(number, entry.date, entry.text, position, lane, refs)
+        )
+    return TimelineChart(
+        start, end, tuple(points), len(lane_ends), axis_ticks(start, end)
+    )
 
 
 def axis_ticks(start: date, end: date) -> tuple[AxisTick, ...]:
@@ -272,16 +301,20 @@ _MARKDOWN_LINE_START = re.compile(r"[#+\-=]|\d+(?=[.)])")
 def markdown_escape(text: str) -> str:
     """Text shown literally in Markdown: one line, every character that could
     start emphasis, a link, HTML, a heading or a list backslash-escaped."""
-    text = _MARKDOWN_INLINE.sub(lambda match: "\\" + match.group(0), " ".join(str(text).split()))
+    text = _MARKDOWN_INLINE.sub(
+        lambda match: "\\" + match.group(0), " ".join(str(text).split())
+    )
     marker = _MARKDOWN_LINE_START.match(text)
     if marker is None:
         return text
     if marker.group(0)[0].isdigit():  # "1986. The year" would start a numbered list
-        return f"{text[: marker.end()]}\\{text[marker.end():]}"
+        return f"{text[: marker.end()]}\\{text[marker.end() :]}"
     return f"\\{text}"
 
 
-_MARKDOWN_URL_ESCAPES = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
+_MARKDOWN_URL_ESCAPES = str.maketrans(
+    {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
+)
 
 
 def markdown_url(url: str) -> str:
