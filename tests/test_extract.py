@@ -216,3 +216,78 @@ def test_seed_relative_days_resolve_against_publication(seed_facts):
     assert dated("The premier reached Russia on") == (date(2022, 2, 23), "relative")  # Wednesday night, published Fri 25
     assert dated("According to an official statement") == (date(2022, 2, 24), "relative")  # Thursday
     assert dated("The Prime Minister recalled his interaction") == (date(2019, 6, 13), "explicit")
+
+
+@pytest.fixture(scope="module")
+def example_facts(examples_dir, nlp, extract):
+    """Facts of the example corpus, read and cleaned by the real earlier stages, names unified."""
+    from pathlib import Path
+
+    from briefing.clean import clean_article
+    from briefing.entities import unify_names
+    from briefing.read import read_inputs
+
+    if not (examples_dir / "MANIFEST.toml").is_file():
+        pytest.skip("examples/ is absent")
+    articles = [clean_article(a, today=date(2024, 3, 31)) for a in read_inputs([examples_dir]).articles]
+    facts = [fact for article, doc in zip(articles, nlp.pipe(a.text for a in articles)) for fact in extract(article, doc)]
+    names = {article.id: Path(article.path).name for article in articles}
+    return names, unify_names(facts, load_aliases())
+
+
+def example_manifest(examples_dir):
+    import tomllib
+
+    return tomllib.loads((examples_dir / "MANIFEST.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "theme"),
+    [
+        (r"(gas pipeline|Trans-Steppe Pipeline) (will|would) carry|15 b(illion cubic metres|cm)", "energy"),
+        (r"joint (military )?exercise|Steppe Shield", "security"),
+        (r"air-defence systems", "security"),
+        (r"clash with Sarkand|fled .*(villages|Ashar Valley)|talks on a ceasefire", "regional"),
+        (r"sanctions on Sarkand|double bilateral trade", "economy"),
+        (r"signed (an agreement|the deal)", "diplomacy"),
+    ],
+)
+def test_example_facts_land_in_their_theme(example_facts, pattern, theme):
+    _, facts = example_facts
+    matching = [fact for fact in facts if re.search(pattern, fact.sentence)]
+    assert len(matching) >= 2
+    missed = [fact.sentence for fact in matching if theme not in {score.theme for score in fact.themes}]
+    assert not missed
+
+
+def test_example_pipeline_facts_are_not_security(example_facts):
+    _, facts = example_facts
+    carrying = [fact for fact in facts if re.search(r"(will|would) carry (up to )?15 billion", fact.sentence)]
+    assert carrying
+    for fact in carrying:
+        assert fact.themes[0].theme == "energy" and "security" not in {score.theme for score in fact.themes}
+
+
+def test_example_people_merge_under_one_name(example_facts, examples_dir):
+    _, facts = example_facts
+    names = {name for fact in facts for name in (*fact.entities, fact.speaker) if name}
+    for canonical, forms in example_manifest(examples_dir)["aliases"].items():
+        assert canonical in names
+        assert not (set(forms) - {canonical}) & names, canonical
+
+
+def test_example_quotes_get_their_speakers(example_facts):
+    _, facts = example_facts
+    by_beginning = {fact.sentence[:35]: fact.speaker for fact in facts}
+    assert by_beginning['"This pipeline ties our economies t'] == "Aliya Serikova"  # ..., Serikova told reporters
+    assert by_beginning['"Dovrenia wants diversity of supply'] == "Irina Volkova"  # quote closed by "said Irina Volkova"
+    assert by_beginning["“We sell to partners who defend the"] == "Elena Markovic"  # "she said" after Markovic spoke
+
+
+def test_example_headlines_bylines_and_clutter_are_not_facts(example_facts, examples_dir):
+    _, facts = example_facts
+    sentences = {fact.sentence for fact in facts}
+    for entry in example_manifest(examples_dir)["files"].values():
+        assert entry["title"] not in sentences
+        assert not any(line in sentences for line in entry.get("clutter", []))
+    assert not any(sentence.startswith("By ") for sentence in sentences)
