@@ -4,7 +4,9 @@ it to a real SMTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import re
+import shutil
 import socket
+import subprocess
 from email import message_from_bytes
 from email.policy import default as default_policy
 from html.parser import HTMLParser
@@ -253,3 +255,64 @@ def test_refused_recipient_is_named(smtp_server, monkeypatch):
     )
     with pytest.raises(DeliveryError, match="nobody@example.org"):
         send_email(message, address)
+
+
+@pytest.fixture
+def tls_smtp_server(tmp_path, monkeypatch):
+    """An SMTP server that offers STARTTLS with a certificate the client is told to trust."""
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    import ssl
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    inbox = Inbox()
+    controller = controller_module.Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=_free_port(),
+        tls_context=context,
+        require_starttls=True,
+    )
+    controller.start()
+    try:
+        yield inbox, f"127.0.0.1:{controller.port}"
+    finally:
+        controller.stop()
+
+
+@pytest.mark.smtp
+def test_starttls_is_used_when_the_server_offers_it(
+    message, tls_smtp_server, monkeypatch
+):
+    monkeypatch.delenv("BRIEFING_SMTP_USER", raising=False)
+    monkeypatch.setenv("BRIEFING_SMTP_STARTTLS", "1")
+    inbox, address = tls_smtp_server
+    send_email(message, address)  # the server refuses mail before STARTTLS
+    [envelope] = inbox.envelopes
+    assert envelope.rcpt_tos == ["minister@example.org"]
