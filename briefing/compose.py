@@ -79,8 +79,10 @@ def timeline(facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[Timeli
 def divergences(
     claims: Sequence[Claim], facts: Sequence[Fact], articles_by_id: Mapping[str, Article]
 ) -> tuple[Divergence, ...]:
-    """Pairs of claims about one event (as alike as one claim's sentences) whose
-    figures differ between independent outlets, most-backed first."""
+    """Pairs of claims about one event whose figures for the same thing differ
+    between independent outlets, most-backed first. One event: the sentences
+    are neighbours (cosine >= ``link``) naming someone or somewhere in common,
+    or as alike as one claim's sentences, and give no two written-out dates."""
     claim_of = {(support.source, support.sentence): claim for claim in claims for support in claim.support}
     backed = [fact for fact in facts if (fact.source, fact.sentence) in claim_of and fact.numbers]
     if len(backed) < 2:
@@ -91,10 +93,10 @@ def divergences(
     found: dict[tuple[str, str], tuple[Claim, Claim, tuple[str, ...]]] = {}
     for i, j, similarity in zip(graph.row, graph.col, graph.data):
         first, second = backed[i], backed[j]
-        if i >= j or similarity < config.same_claim or not _independent(first, second, articles_by_id):
+        if i >= j or not _independent(first, second, articles_by_id) or _dated_apart(first, second):
             continue
-        if _dated_apart(first, second):
-            continue  # alike sentences about two days are two events, not a dispute
+        if similarity < config.same_claim and not set(first.entities) & set(second.entities):
+            continue  # only a little alike, and about nobody in common: two events
         units = conflicting(first, second)
         a, b = claim_of[(first.source, first.sentence)], claim_of[(second.source, second.sentence)]
         if not units or a.id == b.id:
@@ -114,9 +116,11 @@ def _independent(first: Fact, second: Fact, articles_by_id: Mapping[str, Article
 
 
 def _dated_apart(first: Fact, second: Fact) -> bool:
+    """Both sentences write out a date, and not the same one: two events, not a dispute.
+    (Relative dates are left out: "on Thursday" may date the report, not the event.)"""
     return (
-        first.event_date_basis in DATED
-        and second.event_date_basis in DATED
+        first.event_date_basis == "explicit"
+        and second.event_date_basis == "explicit"
         and first.event_date != second.event_date
     )
 

@@ -119,3 +119,24 @@ def test_timeline_is_oldest_first_and_merges_sources_of_one_event():
     assert brief.timeline[0].text in (flood, flood_again)
     assert brief.timeline[0].sources == ("S1", "S2")
     assert brief.timeline[1].sources == ("S1",)
+
+
+def test_example_corpus_brief_shows_the_planted_disagreement(examples_dir):
+    import tomllib
+
+    from briefing.pipeline import read_corpus
+
+    manifest = tomllib.loads((examples_dir / "MANIFEST.toml").read_text(encoding="utf-8"))
+    corpus = read_corpus([examples_dir], cache=False)
+    brief = brief_of(list(corpus.articles), list(corpus.facts))
+    file_of = {article.id: article.path.replace("\\", "/").rsplit("/", 1)[-1] for article in corpus.articles}
+
+    (divergence,) = brief.divergences
+    planted = {int(figure["value"]) for figure in manifest["divergence"]["figures"]}
+    assert all(str(value) in divergence.topic for value in planted)
+    cited = {file_of[support.source] for claim in divergence.claims for support in claim.support}
+    assert cited >= {file for figure in manifest["divergence"]["figures"] for file in figure["files"]}
+
+    pipeline = next(claim for claim in brief.summary if "15 billion cubic metres" in claim.text)
+    assert pipeline.agreement >= 3
+    assert brief.summary[0].agreement >= 3

@@ -1,36 +1,41 @@
 """Rank stage: facts from many articles in, claims out, best first.
 
 A claim is one thing the sources report, backed by a sentence from every
-article that says it. Sentences are compared by TF-IDF cosine over their
-lemmas, entities, numbers and dates; a sparse nearest-neighbour graph (no
-dense all-pairs matrix) links sentences that say the same thing, and each
-claim is a star around its most central sentence, so clusters cannot chain.
+article that says it. Sentences are compared by TF-IDF cosine over what
+spaCy found in them (lemmas, entities, numbers, written dates; never
+re-tokenized). A sparse nearest-neighbour graph links sentences at cosine
+>= ``link`` (0.3), computed a block of rows at a time, never as a dense
+all-pairs matrix. Each claim is a star around the most central sentence
+left (LexRank: a damped random walk, 0.85, on the graph's links between
+different articles): it takes every neighbour at cosine >= ``same_claim``
+(0.4) to the centre itself, so groups cannot chain, and never one that
+gives a different figure for the same thing ("12 soldiers" / "nine
+soldiers"): those become two claims, shown side by side by compose.
 
-How a claim is scored (``score`` in the brief, 0..1 after dividing by the
-best claim's)::
+How a claim is scored (``score`` in the brief, divided by the best claim's)::
 
-    score = outlets^a * reports^b * centrality * content * theme * recency * lead
+    score = outlets^2 * concepts / words * theme * recency / (1 + position)
 
-    outlets     distinct independent outlets among the support (the claim's
-                ``agreement``): syndicated copies count as their original,
-                articles of one outlet count once
-    reports     distinct original articles among the support (a second
-                article of the same outlet adds salience, not confirmation)
-    centrality  LexRank: stationary probability of a random walk (damping
-                0.85) on the thresholded cosine graph between sentences of
-                different articles, times the number of sentences
-    content     mean weight of the sentence's concepts (lemma bigrams), a
-                concept weighing the number of independent articles using it
-    theme       1 + the sentence's best theme score, squashed to at most 2
-    recency     0.5 ** (days between event (or publication) date and as-of
-                / half-life)
-    lead        1 / sqrt(1 + position): news puts the point first
+    outlets   distinct independent outlets among the claim's sources (its
+              ``agreement``): a syndicated copy counts as its original, two
+              articles of one outlet count once, an article with no outlet
+              is its own; squared, so that what more outlets confirm leads
+    concepts  the centre sentence's concepts (pairs of neighbouring content
+              lemmas) used by at least two independent articles, each
+              weighing the number of articles using it: agreement at the
+              level of words, which also separates articles of one outlet
+    words     the centre sentence's length: the score is content per word
+    theme     1 for no theme, up to 2 for a sentence squarely on one
+    recency   halves every ``half_life_days`` (365) between the claim's
+              event date (else publication date) and the as-of date
+    position  the centre's index in its article: news says the point first
 
-The list is ordered greedily, as an MMR: each next claim maximises
-``score * novelty``, where novelty is the share of its concept weight not
-yet covered by the claims before it, and a claim whose text is too like an
-earlier one (cosine >= ``redundancy``) drops to the end. The summary and
-every theme section read this order, so nothing is said twice.
+Sentences under ``min_words`` (8) or over ``max_words`` (60) score a tenth.
+The list is then ordered greedily, an MMR by concept coverage: each next
+claim maximises ``score * share of its concept weight not yet covered``,
+and a claim whose centre is at cosine >= ``redundancy`` (0.5) to any
+sentence of an earlier claim repeats it and goes to the end. The summary
+and every theme section read this order, so none says a thing twice.
 """
 
 from __future__ import annotations
@@ -72,7 +77,7 @@ def rank(
     graph, centrality = link_facts(facts, articles_by_id, config=config)
     weights = concept_weights(facts, {source: report_of(source, articles_by_id) for source in articles_by_id})
     drafts = [
-        draft(facts, members, centrality, weights, articles_by_id, config)
+        draft(facts, members, weights, articles_by_id, config)
         for members in star_clusters(facts, graph, centrality, join=config.same_claim)
     ]
     ordered = order_by_novelty(drafts, graph, weights, redundancy=config.redundancy)

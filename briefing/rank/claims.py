@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import heapq
-import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 import scipy.sparse as sp
 
 from briefing.model import Article, Claim, Fact, Support
@@ -45,19 +43,18 @@ class Draft:
 def draft(
     facts: Sequence[Fact],
     members: Sequence[int],
-    centrality: np.ndarray,
     weights: Counter,
     articles_by_id: Mapping[str, Article],
     config: RankConfig,
 ) -> Draft:
+    """Score a group of facts as one claim, by its centre sentence (formula in ``briefing.rank``)."""
     centre = facts[members[0]]
     outlets = agreement({facts[i].source for i in members}, articles_by_id)
     shared = frozenset(concept for concept in concepts(centre) if weights[concept] >= 2)
     words = len(centre.sentence.split())
     fitness = 1.0 if config.min_words <= words <= config.max_words else 0.1
     score = (
-        outlets
-        * math.sqrt(centrality[members[0]])
+        outlets**2
         * sum(weights[concept] for concept in shared)
         / max(words, 1)
         * theme_factor(centre)

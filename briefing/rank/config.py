@@ -12,7 +12,7 @@ class RankConfig:
 
     as_of: date | None = None
     link: float = 0.3  # cosine at which two sentences are neighbours
-    same_claim: float = 0.5  # cosine to a claim's central sentence to join it
+    same_claim: float = 0.4  # cosine to a claim's central sentence to join it
     redundancy: float = 0.5  # cosine to an earlier claim at which a claim repeats it
     neighbours: int = 30  # most neighbours kept per sentence
     damping: float = 0.85

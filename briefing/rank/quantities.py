@@ -41,63 +41,59 @@ _AMOUNT = re.compile(
     % "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True)),
     re.I,
 )
-_NEXT_WORD = re.compile(r"[\s-]*(?P<word>%|[A-Za-z][A-Za-z.]*)")
 _PREVIOUS_WORD = re.compile(r"(?P<word>[A-Za-z]+)\.?\s*$")
 
 
-def _amount(text: str) -> tuple[float, str | None, str] | None:
-    """(value, currency, rest) of a written quantity, or None if it is not one."""
-    match = _AMOUNT.search(text.strip())
-    if not match:
-        return None
+def _value(match: re.Match, after: str) -> tuple[float, str]:
+    """The number an ``_AMOUNT`` match stands for, scaled ("3.5 million"), and the text after it."""
     raw = match["value"].lower()
-    if raw[0].isdigit():
-        value = float(raw.replace(",", ""))
-    elif raw in _SMALL_NUMBERS:
-        value = float(_SMALL_NUMBERS[raw])
-    else:
-        return None
-    rest = text.strip()[match.end() :]
-    scale = re.match(r"[\s-]*(thousand|million|billion|trillion)\b", rest, re.I)
+    value = float(raw.replace(",", "")) if raw[0].isdigit() else float(_SMALL_NUMBERS[raw])
+    scale = re.match(r"[\s-]*(thousand|million|billion|trillion)\b", after, re.I)
     if scale:
-        value *= _SCALES[scale[1].lower()]
-        rest = rest[scale.end() :]
-    return value, match["currency"], rest
+        return value * _SCALES[scale[1].lower()], after[scale.end() :]
+    return value, after
+
+
+def _counted(after: str) -> str | None:
+    """The word naming what a number counts: the first lower-case word of the
+    next three, so that "12 Tarvian soldiers" counts soldiers."""
+    words = re.findall(r"%|[A-Za-z][A-Za-z.]*", after[:60])[:3]
+    if not words:
+        return None
+    return next((word for word in words if not word[0].isupper()), words[0]).lower().rstrip(".")
 
 
 def quantities(fact: Fact) -> dict[str, set[float]]:
     """The fact's counts and amounts by what they count ("soldier": {12.0}).
 
+    The sentence is read for the numbers the extractor found (however it
+    wrote them: "twelve" or "12", "3,000" or "3000") and the word after each.
     Years, clock times, calendar days and ordinals are left out: they differ
     between reports of one event without anyone disagreeing.
     """
-    found: dict[str, set[float]] = defaultdict(set)
-    cursor = 0
+    wanted = set()
     for number in fact.numbers:
-        at = fact.sentence.find(number, cursor)
-        if at < 0:
-            at = fact.sentence.find(number)
-        if at < 0:
+        match = _AMOUNT.search(number)
+        if match:
+            wanted.add(_value(match, number[match.end() :])[0])
+    found: dict[str, set[float]] = defaultdict(set)
+    for match in _AMOUNT.finditer(fact.sentence):
+        value, after = _value(match, fact.sentence[match.end() :])
+        if value not in wanted:
             continue
-        cursor = at + len(number)
-        parsed = _amount(number)
-        if parsed is None:
-            continue
-        value, currency, rest = parsed
-        before = _PREVIOUS_WORD.search(fact.sentence[:at])
+        before = _PREVIOUS_WORD.search(fact.sentence[: match.start()])
         if before and before["word"].lower() in _CALENDAR:
             continue
-        unit = currency
+        unit = match["currency"]
         if unit is None:
-            following = _NEXT_WORD.match(rest) or _NEXT_WORD.match(fact.sentence[cursor:])
-            unit = following["word"].lower().rstrip(".") if following else None
+            unit = _counted(after)
         if unit in ("%", "pct"):
             unit = "percent"
         if not unit or unit in _NOT_UNITS or unit in _CALENDAR or unit in _SCALES:
             continue
         if re.match(r"(st|nd|rd|th)$", unit):  # 21st, 3rd
             continue
-        if currency is None and 1800 <= value <= 2100 and value.is_integer() and "," not in number:
+        if match["currency"] is None and 1800 <= value <= 2100 and re.fullmatch(r"\d{4}", match["value"]):
             continue  # a year
         found[unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit].add(value)
     return dict(found)
