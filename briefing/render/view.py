@@ -22,7 +22,7 @@ DATE_BASIS_NOTES = {
     "file": "date of the file, not of publication",
     "none": "date unknown",
 }
-CHART_LABEL_CHARACTERS = 52
+CHART_LABEL_CHARACTERS = 36
 MAX_MONTH_TICKS = 5
 TICK_MARGIN = 0.2  # axis marks nearer the ends than this would hide the end dates
 TIMELINE_LANE_GAP = (
