@@ -18,12 +18,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from briefing.dates import event_date
-from briefing.entities import Aliases, load_aliases, names_in, resolve_mentions, unify_names
+from briefing.entities import (
+    Aliases,
+    load_aliases,
+    names_in,
+    resolve_mentions,
+    unify_names,
+)
 from briefing.model import Article, Fact, Taxonomy
 from briefing.speakers import SpeakerFinder
 from briefing.themes import ThemeMatcher
 
-__all__ = ["make_extractor", "load_aliases", "unify_names", "Extractor"]
+__all__ = ["Extractor", "load_aliases", "make_extractor", "unify_names"]
 
 MIN_WORDS = 4
 """Shorter sentences are fragments (datelines, captions, sign-offs)."""

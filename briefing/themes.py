@@ -204,11 +204,21 @@ class ThemeMatcher:
         return by_theme
 
     def _score(self, sentence: Span, by_theme: Mapping[str, list[tuple[Span, str]]]) -> tuple[ThemeScore, ...]:
-        """Sum the weights of the longest non-overlapping matches per theme, then squash into 0..1."""
+        """Sum the weights of the longest non-overlapping matches per theme, then squash into 0..1.
+
+        A word inside a longer phrase of another theme counts for that theme only: "Security
+        Council" is diplomacy, not security; "energy security" is energy."""
         labels = {entity.label_ for entity in sentence.ents}
+        phrases = [(span, theme_id) for theme_id, found in by_theme.items() for span, kind in found if kind == "phrase"]
         scores = []
         for theme in self.taxonomy.themes:
-            matches = by_theme.get(theme.id)
+            matches = [
+                (span, kind) for span, kind in by_theme.get(theme.id, ())
+                if kind == "phrase" or not any(
+                    other != theme.id and phrase.start <= span.start and span.end <= phrase.end and len(phrase) > len(span)
+                    for phrase, other in phrases
+                )
+            ]
             if not matches:
                 continue
             kinds = {(span.start, span.end): kind for span, kind in matches}

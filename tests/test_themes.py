@@ -67,6 +67,12 @@ def test_more_matched_terms_score_higher(nlp, matcher):
     assert 0 < one < more <= 1
 
 
+def test_a_word_inside_another_themes_phrase_counts_for_that_theme_only(nlp, matcher):
+    scores = themes_of(nlp, matcher, "Russia holds the presidency of the UN Security Council this month.")
+    assert "diplomacy" in scores and "security" not in scores
+    assert "security" in themes_of(nlp, matcher, "The security situation in the province has worsened.")
+
+
 def test_a_sentence_without_theme_terms_has_no_theme(nlp, matcher):
     assert themes_of(nlp, matcher, "The weather was pleasant and the crowd cheered loudly.") == {}
 
