@@ -10,6 +10,7 @@ import pytest
 
 import briefing
 from briefing.engine import (
+    BATCH_ARTICLES,
     AnalysisSettings,
     LocalEngine,
     analyze_batch,
@@ -92,10 +93,20 @@ def test_batches_give_the_facts_of_one_pass(mixed_inputs: Path):
 
 
 @pytest.mark.slow
-def test_spacy_processes_give_the_facts_of_one_process(mixed_inputs: Path):
-    articles = LocalEngine().read([mixed_inputs], today=TODAY).articles
+def test_worker_processes_give_the_facts_of_one_process(tmp_path: Path):
+    rows = [
+        {"text": f"Minister {name} said on Tuesday that {count} soldiers guard the gas pipeline.", "outlet": outlet,
+         "date": "2024-03-05", "title": None}
+        for count, (name, outlet) in enumerate(zip(["Serikova", "Reinholt", "Kemelov"] * 30, ["APW", "NYT"] * 45))
+    ]
+    (tmp_path / "many.jsonl").write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    engine = LocalEngine()
+    articles = engine.read([tmp_path], today=TODAY).articles
+    assert len(articles) > 2 * BATCH_ARTICLES
     settings = AnalysisSettings(None, load_taxonomy(), load_aliases())
-    assert analyze_batch(articles, settings, jobs=2).facts == analyze_batch(articles, settings, jobs=1).facts
+    parallel = engine.analyze(articles, settings, jobs=2)
+    assert parallel.facts == engine.analyze(articles, settings, jobs=1).facts
+    assert [facts[0].source for facts in parallel.facts] == [article.id for article in articles]
 
 
 @pytest.mark.slow

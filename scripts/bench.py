@@ -1,0 +1,448 @@
+#!/usr/bin/env python3
+"""Speed and scale of ``briefing build``, beside raw spaCy and sumy LexRank, measured in one run.
+
+usage: bench.py [--articles 1000] [--limit 600] [--skip raw2,lexrank,dask,pdf,scale]
+
+The corpus is N news articles made from the DUC 2004 documents in
+``../shared/eval/duc2004/dev.jsonl`` (never copied into the project; the
+script stops with a message when the file is absent), written as JSONL
+files of 100 articles in a temporary folder.
+
+There are only 252 distinct documents, so copy k >= 1 of a document is
+varied deterministically: every other sentence is taken from the document
+k places further on, every capitalized word that is not a common
+function word becomes a made-up name chosen by hashing (word, k) — the
+same word always maps to the same name within a copy, so a copy stays a
+coherent story — every digit is shifted by k, the outlet is one of
+``OUTLETS`` and the date moves k weeks later. Without this the
+near-duplicate detection (MinHash over word 3-grams, threshold 0.5) would,
+correctly, fold every copy into its original and the benchmark would
+measure a tenth of the work. The script prints how many articles dedupe
+still marked as copies (the DUC set itself repeats a few documents).
+
+Every measurement runs in its own subprocess; wall time is that process's
+whole life (interpreter start, imports, model load, work) and peak RSS is
+the largest sum of the resident memory of the process and its children,
+sampled every 50 ms with psutil. Writes the table to ``out/bench.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DUC = ROOT.parent / "shared" / "eval" / "duc2004" / "dev.jsonl"
+OUT = ROOT / "out" / "bench.md"
+PYTHON = sys.executable
+BRIEFING = str(Path(PYTHON).with_name("briefing"))
+ARTICLES_PER_FILE = 100
+OUTLETS = ("Northgate Wire", "Harbour Times", "Meridian Post", "Steppe Ledger", "Frontier Observer",
+           "Continental Review", "Evening Courier", "Daily Sentinel", "Coastal Herald")
+KEEP_WORDS = set("""A An And As At But By For From He Her His I If In It Its Mr Mrs Ms No Not Of On Or She So
+That The Their Then There These They This Those To We What When Where Which While Who Why With You""".split())
+CAPITALIZED = re.compile(r"\b[A-Z][a-z]+\b")
+DIGIT = re.compile(r"\d")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
+SYLLABLES = ("ka", "lo", "mer", "vin", "dra", "sel", "tor", "ba", "ren", "qui", "zan", "pol", "ves", "mi", "dor", "hal")
+
+
+# The corpus
+
+
+def varied(text: str, copy: int) -> str:
+    """Copy ``copy`` of a text: names and numbers replaced consistently, so it is a different story to MinHash."""
+    if copy == 0:
+        return text
+
+    def name(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word in KEEP_WORDS:
+            return word
+        digest = hashlib.blake2b(f"{word}|{copy}".encode(), digest_size=4).digest()
+        return "".join(SYLLABLES[byte % len(SYLLABLES)] for byte in digest[:3]).capitalize()
+
+    renamed = CAPITALIZED.sub(name, text)
+    return DIGIT.sub(lambda match: str((int(match.group(0)) + copy) % 10), renamed)
+
+
+def interleaved(own: str, other: str, copy: int) -> str:
+    """Every other sentence of ``own`` swapped for the sentence at the same place in ``other``."""
+    mine, theirs = SENTENCE_END.split(own), SENTENCE_END.split(other)
+    mixed = [theirs[place] if (place + copy) % 2 and place < len(theirs) else sentence
+             for place, sentence in enumerate(mine)]
+    return " ".join(mixed)
+
+
+def corpus_rows(count: int) -> list[dict]:
+    """``count`` article rows: the DUC documents once as they are, then varied copies."""
+    documents = {}
+    for line in DUC.read_text(encoding="utf-8").splitlines():
+        for document in json.loads(line)["docs"]:
+            documents.setdefault(document["id"], document)
+    originals = list(documents.values())
+    rows = []
+    for number in range(count):
+        copy, index = divmod(number, len(originals))
+        document = originals[index]
+        published = date.fromisoformat(document["date"]) + timedelta(weeks=copy)
+        rows.append({
+            "text": varied(interleaved(document["text"], originals[(index + copy) % len(originals)]["text"], copy)
+                           if copy else document["text"], copy),
+            "title": document["title"],
+            "outlet": document["outlet"] if copy == 0 else OUTLETS[(copy + number) % len(OUTLETS)],
+            "date": published.isoformat(),
+            "url": None,
+        })
+    return rows
+
+
+def write_corpus(rows: list[dict], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(rows), ARTICLES_PER_FILE):
+        chunk = rows[start:start + ARTICLES_PER_FILE]
+        path = folder / f"articles-{start // ARTICLES_PER_FILE:04d}.jsonl"
+        path.write_text("".join(json.dumps(row) + "\n" for row in chunk), encoding="utf-8")
+    return folder
+
+
+# Running one measurement
+
+
+@dataclass
+class Run:
+    label: str
+    seconds: float | None  # None: over the time limit or failed
+    peak_mb: float | None
+    articles: int
+    note: str = ""
+    stderr: str = ""
+    stdout: str = ""
+
+    @property
+    def rate(self) -> float | None:
+        return self.articles / self.seconds if self.seconds and self.articles else None
+
+
+def measure(label: str, command: list[str], *, articles: int, limit: float, env: dict | None = None) -> Run:
+    """Run ``command`` to the end (or kill it at ``limit`` seconds), sampling the memory of its process tree."""
+    import psutil
+
+    print(f"-- {label} ...", file=sys.stderr, flush=True)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env={**os.environ, **(env or {})},
+                                   start_new_session=True)
+        peak = 0
+        tree = psutil.Process(process.pid)
+        over = False
+        while process.poll() is None:
+            try:
+                members = [tree, *tree.children(recursive=True)]
+                peak = max(peak, sum(member.memory_info().rss for member in members if member.is_running()))
+            except psutil.Error:
+                pass
+            if time.perf_counter() - started > limit:
+                over = True
+                os.killpg(process.pid, 9)
+                process.wait()
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace")
+    if over:
+        run = Run(label, None, peak / 2**20, articles, note=f"over limit ({limit:.0f} s)", stderr=stderr)
+    elif process.returncode != 0:
+        run = Run(label, None, peak / 2**20, articles, note=f"failed (exit {process.returncode})", stderr=stderr)
+        print(stderr[-2000:], file=sys.stderr)
+    else:
+        run = Run(label, seconds, peak / 2**20, articles, stderr=stderr, stdout=stdout)
+    shown = f"{run.seconds:.1f} s" if run.seconds else run.note
+    print(f"   {shown}, peak {run.peak_mb:.0f} MB", file=sys.stderr, flush=True)
+    return run
+
+
+def python_snippet(code: str) -> list[str]:
+    return [PYTHON, "-c", textwrap.dedent(code)]
+
+
+RAW_SPACY = """
+import json, sys, pathlib, spacy
+from briefing.analyze import FALLBACK_MODELS
+texts = [json.loads(line)["text"] for path in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl"))
+         for line in path.read_text(encoding="utf-8").splitlines()]
+for name in FALLBACK_MODELS:
+    try:
+        nlp = spacy.load(name)  # the full default pipeline, every component the package enables
+        break
+    except OSError:
+        continue
+tokens = sum(len(doc) for doc in nlp.pipe(texts, n_process=int(sys.argv[2])))
+print(nlp.meta["name"], nlp.pipe_names, tokens)
+"""
+
+LEXRANK = """
+import json, sys, pathlib
+sys.path.insert(0, sys.argv[3])
+from baselines import SentencizerTokenizer, take
+from sumy.nlp.stemmers import Stemmer
+from sumy.parsers.plaintext import PlaintextParser
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.utils import get_stop_words
+texts = [json.loads(line)["text"] for path in sorted(pathlib.Path(sys.argv[1]).glob("*.jsonl"))
+         for line in path.read_text(encoding="utf-8").splitlines()][: int(sys.argv[2])]
+document = PlaintextParser.from_string("\\n\\n".join(texts), SentencizerTokenizer()).document
+summarizer = LexRankSummarizer(Stemmer("english"))
+summarizer.stop_words = get_stop_words("english")
+print(take([str(s) for s in summarizer(document, 8)], 100))
+"""
+
+PDF = """
+import sys, time, pathlib, pypdfium2
+import briefing
+brief = briefing.build([sys.argv[1]])  # the cache is warm: this is not what is timed
+from briefing.render import render
+started = time.perf_counter()
+render(brief, "pdf", pathlib.Path(sys.argv[2]))
+seconds = time.perf_counter() - started
+print(seconds, len(pypdfium2.PdfDocument(sys.argv[2])))
+"""
+
+
+def stage_times(stderr: str) -> dict[str, float]:
+    """The ``stage times:`` line that ``briefing build -v`` logs."""
+    for line in reversed(stderr.splitlines()):
+        if "stage times:" in line:
+            return {stage: float(seconds) for stage, seconds in re.findall(r"([a-z ]+?) ([\d.]+) s", line.split("stage times:", 1)[1])}
+    return {}
+
+
+def copies_marked(folder: Path) -> int | None:
+    """How many sources of the written brief dedupe marked as copies of another."""
+    for path in folder.glob("*.json"):
+        return sum(1 for source in json.loads(path.read_text(encoding="utf-8"))["sources"] if source["duplicate_of"])
+    return None
+
+
+# The report
+
+
+def fmt_seconds(run: Run) -> str:
+    return f"{run.seconds:.1f}" if run.seconds else run.note
+
+
+def fmt_ratio(value: float | None, bound: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{'>' if bound else ''}{value:.1f}x"
+
+
+def table(runs: list[Run], reference: Run) -> list[str]:
+    lines = ["| run | articles | wall s | articles/s | vs raw spaCy (throughput) | peak RSS MB |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for run in runs:
+        ratio = run.rate / reference.rate if run.rate and reference.rate else None
+        rate = f"{run.rate:.1f}" if run.rate else "–"
+        peak = f"{run.peak_mb:.0f}" if run.peak_mb else "–"
+        lines.append(f"| {run.label} | {run.articles} | {fmt_seconds(run)} | {rate} | {fmt_ratio(ratio)} | {peak} |")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--limit", type=float, default=600.0, help="seconds before a run counts as over limit")
+    parser.add_argument("--skip", default="", help="comma-separated: raw2,jobs1,lexrank,dask,pdf,scale,help")
+    parser.add_argument("--dask-articles", type=int, default=200, help="corpus size for the 1 vs 2 worker runs")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    if not DUC.is_file():
+        print(f"bench: {DUC} is absent; the benchmark needs the DUC 2004 dev set in ../shared/eval", file=sys.stderr)
+        return 0
+    try:
+        import psutil  # noqa: F401
+    except ImportError:
+        print("bench: needs psutil (pip install 'briefing[eval]')", file=sys.stderr)
+        return 1
+
+    n = args.articles
+    work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    try:
+        corpus = write_corpus(corpus_rows(n), work / "corpus")
+        runs: list[Run] = []
+        findings: dict[str, str] = {}
+
+        raw = measure("raw spaCy nlp.pipe, full model, 1 process", python_snippet(RAW_SPACY) + [str(corpus), "1"],
+                      articles=n, limit=args.limit * 4)
+        runs.append(raw)
+        if "raw2" not in skip:
+            runs.append(measure("raw spaCy nlp.pipe, full model, n_process=2", python_snippet(RAW_SPACY) + [str(corpus), "2"],
+                                articles=n, limit=args.limit * 4))
+
+        build = [BRIEFING, "build", str(corpus), "-o", str(work / "out"), "-f", "json", "-v"]
+        cache_env = {"BRIEFING_CACHE_DIR": str(work / "cache"), "BRIEFING_CACHE_MAX_MB": "4000"}
+        cold = measure("briefing build, cold cache", build, articles=n, limit=args.limit * 4, env=cache_env)
+        warm = measure("briefing build, warm cache", build, articles=n, limit=args.limit, env=cache_env)
+        one_job = measure("briefing build --no-cache --jobs 1", [*build, "--no-cache", "--jobs", "1"],
+                          articles=n, limit=args.limit * 4, env=cache_env) if "jobs1" not in skip else None
+        runs += [run for run in (cold, warm, one_job) if run]
+        copies = copies_marked(work / "out")
+        if copies is not None:
+            findings["copies"] = str(copies)
+
+        lexrank = None
+        if "lexrank" not in skip:
+            lexrank = measure("sumy LexRank, one summary of all articles",
+                              python_snippet(LEXRANK) + [str(corpus), str(n), str(DUC.parent.parent)],
+                              articles=n, limit=args.limit)
+            runs.append(lexrank)
+            small = min(n, 100)
+            lex_small = measure(f"sumy LexRank, first {small} articles",
+                                python_snippet(LEXRANK) + [str(corpus), str(small), str(DUC.parent.parent)],
+                                articles=small, limit=args.limit)
+            small_corpus = write_corpus(corpus_rows(small), work / "small")
+            cold_small = measure(f"briefing build, cold cache, first {small} articles",
+                                 [BRIEFING, "build", str(small_corpus), "-o", str(work / "out"), "-f", "json"],
+                                 articles=small, limit=args.limit, env={"BRIEFING_CACHE_DIR": str(work / "cache-small")})
+            runs += [lex_small, cold_small]
+            if lex_small.seconds and cold_small.seconds:
+                findings["lexrank_small"] = fmt_ratio(lex_small.seconds / cold_small.seconds)
+                findings["lexrank_estimate"] = f"{lex_small.seconds * (n / small) ** 2:.0f}"
+
+        scale = None
+        if n > 1000 and "scale" not in skip:
+            base = write_corpus(corpus_rows(1000), work / "base")
+            scale = measure("briefing build, cold cache, first 1000 articles",
+                            [BRIEFING, "build", str(base), "-o", str(work / "out"), "-f", "json"],
+                            articles=1000, limit=args.limit * 4, env={"BRIEFING_CACHE_DIR": str(work / "cache-base")})
+            runs.append(scale)
+
+        dask_runs = []
+        if "dask" not in skip:
+            size = min(n, args.dask_articles)
+            dask_corpus = write_corpus(corpus_rows(size), work / "dask")
+            for workers in (1, 2):
+                launcher = python_snippet(f"""
+                    import sys
+                    from dask.distributed import LocalCluster
+                    import briefing
+                    if __name__ == "__main__":
+                        with LocalCluster(n_workers={workers}, threads_per_worker=1, processes=True,
+                                          host="127.0.0.1", dashboard_address=None) as cluster:
+                            briefing.build([sys.argv[1]], cache=False, engine="dask", scheduler=cluster.scheduler_address)
+                    """) + [str(dask_corpus)]
+                dask_runs.append(measure(f"--engine dask, {workers} worker(s), no cache", launcher, articles=size,
+                                         limit=args.limit * 2))
+            runs += dask_runs
+
+        help_seconds = []
+        if "help" not in skip:
+            for _ in range(5):
+                started = time.perf_counter()
+                subprocess.run([BRIEFING, "--help"], capture_output=True, check=True)
+                help_seconds.append(time.perf_counter() - started)
+
+        pdf = None
+        if "pdf" not in skip:
+            pdf = measure("PDF render (in-process, timed inside)",
+                          python_snippet(PDF) + [str(corpus), str(work / "brief.pdf")],
+                          articles=0, limit=args.limit, env=cache_env)
+
+        lines = report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pdf, findings)
+        text = "\n".join(lines) + "\n"
+        print(text)
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        OUT.write_text(text, encoding="utf-8")
+        print(f"written to {OUT}", file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pdf, findings) -> list[str]:
+    lines = [f"# briefing benchmark: {n} articles", "",
+             f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}. "
+             "Wall time is each subprocess's whole life (start-up and model load included); "
+             "peak RSS is the process tree's.", ""]
+    lines += table(runs, raw)
+    stages = stage_times(cold.stderr)
+    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
+
+    def target(name: str, value: str, met: bool | None) -> None:
+        lines.append(f"| {name} | {value} | {'yes' if met else 'no' if met is not None else 'not measured'} |")
+
+    throughput = cold.rate / raw.rate if cold.rate and raw.rate else None
+    target("cold build >= 1.5x raw full nlp.pipe throughput", fmt_ratio(throughput),
+           throughput >= 1.5 if throughput else None)
+    if stages:
+        spacy_part = stages.get("analyze", 0.0) + stages.get("model", 0.0)
+        after = sum(seconds for stage, seconds in stages.items() if stage not in ("analyze", "model"))
+        share = after / (after + spacy_part) if after + spacy_part else None
+        target("everything but spaCy < 10% of build time", f"{share:.0%}" if share is not None else "–",
+               share < 0.10 if share is not None else None)
+    if lexrank is not None:
+        if lexrank.seconds and cold.seconds:
+            ratio = lexrank.seconds / cold.seconds
+            target("cold build >= 20x faster than sumy LexRank", fmt_ratio(ratio), ratio >= 20)
+        elif cold.seconds:
+            bound = float(lexrank.note.split("(")[1].split()[0]) / cold.seconds if "(" in lexrank.note else None
+            estimate = findings.get("lexrank_estimate")
+            value = f"{fmt_ratio(bound, bound=True)} (LexRank {lexrank.note}"
+            if estimate:
+                value += f"; about {estimate} s by its measured quadratic growth, ~{float(estimate) / cold.seconds:.0f}x"
+            target("cold build >= 20x faster than sumy LexRank", value + ")",
+                   (float(estimate) / cold.seconds >= 20) if estimate else None)
+        if "lexrank_small" in findings:
+            target("(same, first 100 articles, both measured)", findings["lexrank_small"],
+                   float(findings["lexrank_small"].rstrip("x")) >= 20)
+    if warm.seconds and cold.seconds:
+        ratio = cold.seconds / warm.seconds
+        target("warm rerun >= 20x faster than cold", fmt_ratio(ratio), ratio >= 20)
+    if scale is not None and scale.seconds and cold.seconds:
+        ratio = cold.seconds / scale.seconds
+        target(f"{n} articles <= 11x the 1000-article time", fmt_ratio(ratio), ratio <= 11 * n / 10000)
+    if n >= 10000 and cold.peak_mb:
+        target(f"peak RSS of the {n}-article build < 2 GB", f"{cold.peak_mb:.0f} MB", cold.peak_mb < 2048)
+    if help_seconds:
+        median = statistics.median(help_seconds)
+        target("`briefing --help` < 0.3 s (median of 5)", f"{median:.3f} s", median < 0.3)
+    if pdf is not None and pdf.stdout.strip():
+        seconds, pages = pdf.stdout.split()[:2]
+        per_20 = float(seconds) / int(pages) * 20
+        target("20-page PDF renders < 1 s", f"{pages} pages in {float(seconds):.2f} s ({per_20:.2f} s per 20 pages)",
+               per_20 < 1.0)
+    if len(dask_runs) == 2 and all(run.seconds for run in dask_runs):
+        speedup = dask_runs[0].seconds / dask_runs[1].seconds
+        target("dask: 2 workers vs 1 (speed-up, same corpus)", fmt_ratio(speedup), None)
+    if stages:
+        lines += ["", "## Where the cold build's time goes", "", "| stage | seconds | share |", "|---|---:|---:|"]
+        total = sum(stages.values())
+        for stage, seconds in stages.items():
+            lines.append(f"| {stage} | {seconds:.2f} | {seconds / total:.0%} |")
+        lines.append(f"| (sum of stages; the rest is start-up and writing JSON) | {total:.2f} | |")
+    warm_stages = stage_times(warm.stderr)
+    if warm_stages:
+        lines += ["", "Warm run stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in warm_stages.items())]
+    lines += ["", "Corpus: DUC 2004 dev documents, copy k >= 1 varied deterministically (names, digits, outlet, "
+              "date; see scripts/bench.py) so near-duplicate detection does not fold the copies; "
+              f"dedupe marked {findings.get('copies', '?')} of {n} articles as copies."]
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())
