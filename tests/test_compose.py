@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from factbuilder import article, facts_of
 
 from briefing.compose import compose
@@ -140,3 +141,21 @@ def test_example_corpus_brief_shows_the_planted_disagreement(examples_dir):
     pipeline = next(claim for claim in brief.summary if "15 billion cubic metres" in claim.text)
     assert pipeline.agreement >= 3
     assert brief.summary[0].agreement >= 3
+
+
+@pytest.mark.shared
+def test_real_articles_give_a_traceable_ordered_brief(seeds_dir):
+    from briefing.pipeline import read_corpus
+
+    corpus = read_corpus([seeds_dir], cache=False)
+    articles, facts = list(corpus.articles), list(corpus.facts)
+    brief = brief_of(articles, facts)
+    texts = {article.id: article.text for article in articles}
+    claims = brief.summary + tuple(claim for section in brief.themes for claim in section.claims)
+    assert brief.summary
+    for claim in claims:
+        assert claim.text in {support.sentence for support in claim.support}
+        assert all(support.sentence in texts[support.source] for support in claim.support)
+    assert [entry.date for entry in brief.timeline] == sorted(entry.date for entry in brief.timeline)
+    for entry in brief.timeline:
+        assert any(entry.text in texts[source] for source in entry.sources)

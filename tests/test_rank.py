@@ -176,3 +176,17 @@ def test_neighbour_graph_matches_dense_cosine_in_small_blocks():
     graph = neighbour_graph(vectors, threshold=0.3, neighbours=50, block=3)
     assert sp.issparse(graph)
     assert np.allclose(graph.toarray(), dense)
+
+
+def test_neighbour_graph_finds_pairs_through_rare_features_with_exact_cosine():
+    articles, facts = corpus()
+    vectors = vectorize(facts)
+    dense = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(dense, 0)
+    frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    binary = (vectors > 0).astype(int)
+    rare_overlap = (binary[:, frequency <= 2] @ binary[:, frequency <= 2].T).toarray() > 0
+    graph = neighbour_graph(vectors, threshold=0.3, neighbours=50, common=2).toarray()
+    found = graph > 0
+    assert np.allclose(graph[found], dense[found])  # exact cosine, common features included
+    assert (found == ((dense >= 0.3) & rare_overlap)).all()

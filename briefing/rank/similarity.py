@@ -46,30 +46,40 @@ def vectorize(facts: Sequence[Fact]) -> sp.csr_matrix:
 
 
 def neighbour_graph(
-    vectors: sp.csr_matrix, *, threshold: float, neighbours: int, block: int = 2048
+    vectors: sp.csr_matrix, *, threshold: float, neighbours: int, block: int = 2048, common: int = 1000
 ) -> sp.csr_matrix:
     """Symmetric sparse cosine graph: each row's best ``neighbours`` at or above
     ``threshold``, no self-loops. Rows are multiplied a block at a time, so
-    memory grows with the number of links, never with rows squared."""
+    memory grows with the number of links, never with rows squared.
+
+    Features in more than ``common`` sentences ("say", "year") would make
+    every product dense, so candidates come from the rarer features; a
+    candidate's exact cosine adds the common features back, and one whose
+    rarer part falls short of the threshold by more than the common part
+    could make up (Cauchy-Schwarz) is dropped unseen. Only pairs sharing
+    nothing but common words are missed."""
     n = vectors.shape[0]
+    frequent = np.bincount(vectors.indices, minlength=vectors.shape[1]) > common
+    rare, shared = vectors[:, ~frequent].tocsr(), vectors[:, frequent].tocsr()
+    shared_norm = np.sqrt(np.asarray(shared.multiply(shared).sum(axis=1)).ravel())
+    transposed = rare.T.tocsc()
     rows, cols, sims = [], [], []
-    transposed = vectors.T.tocsc()
     for start in range(0, n, block):
-        product = (vectors[start : start + block] @ transposed).tocsr()
-        product.data[product.data < threshold] = 0
-        product.eliminate_zeros()
-        for offset in range(product.shape[0]):
-            row = start + offset
-            lo, hi = product.indptr[offset], product.indptr[offset + 1]
-            idx, val = product.indices[lo:hi], product.data[lo:hi]
-            keep = idx != row
-            idx, val = idx[keep], val[keep]
-            if len(idx) > neighbours:
-                best = np.lexsort((idx, -val))[:neighbours]
-                idx, val = idx[best], val[best]
-            rows.append(np.full(len(idx), row))
-            cols.append(idx)
-            sims.append(val)
+        product = (rare[start : start + block] @ transposed).tocoo()
+        row, col, value = product.row + start, product.col, product.data
+        hopeful = (row != col) & (value + shared_norm[row] * shared_norm[col] >= threshold)
+        row, col, value = row[hopeful], col[hopeful], value[hopeful]
+        if frequent.any() and len(row):
+            value = value + np.asarray(shared[row].multiply(shared[col]).sum(axis=1)).ravel()
+        keep = value >= threshold
+        row, col, value = row[keep], col[keep], value[keep]
+        best = np.lexsort((col, -value, row))  # by row, best first, ties by column
+        row, col, value = row[best], col[best], value[best]
+        rank_in_row = np.arange(len(row)) - np.searchsorted(row, row)
+        keep = rank_in_row < neighbours
+        rows.append(row[keep])
+        cols.append(col[keep])
+        sims.append(value[keep])
     if not rows:
         return sp.csr_matrix((n, n))
     graph = sp.csr_matrix((np.concatenate(sims), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n))
