@@ -3,6 +3,7 @@ it to a real SMTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import socket
@@ -12,7 +13,7 @@ from email.policy import default as default_policy
 from html.parser import HTMLParser
 
 import pytest
-from sample_brief import hostile_brief, sample_brief
+from sample_brief import hostile_brief, long_brief, sample_brief
 
 from briefing.errors import BriefingError
 from briefing.mail import DeliveryError, build_email, send_email
@@ -108,6 +109,14 @@ def test_email_html_is_small_enough_that_gmail_does_not_clip_it():
     html = render_bytes(sample_brief(), "email")
     print(f"email HTML: {len(html)} bytes")
     assert len(html) < GMAIL_CLIP_BYTES
+
+
+def test_an_email_too_long_for_gmail_is_flagged(caplog):
+    brief = long_brief(40)
+    with caplog.at_level(logging.WARNING, logger="briefing"):
+        html = render_bytes(brief, "email")
+    assert len(html) > GMAIL_CLIP_BYTES
+    assert "Gmail clips messages over 102 KB" in caplog.text
 
 
 def test_email_shows_article_text_literally():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import html as html_module
 import logging
 import os
 from html.parser import HTMLParser
@@ -13,6 +14,8 @@ from pathlib import Path
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sample_brief import hostile_brief, sample_brief
 
 from briefing.errors import RenderError
@@ -28,6 +31,7 @@ from briefing.render import (
 )
 from briefing.render.assets import packaged_dir
 from briefing.render.pdf import AssetFetcher
+from briefing.render.view import markdown_escape
 
 
 @pytest.fixture(scope="module")
@@ -474,3 +478,19 @@ def test_output_path_is_used_by_render_and_returns_it(brief, tmp_path):
     target = output_path(brief, tmp_path / "nested", "json")
     assert render(brief, "json", target) == target
     assert Path(target).read_text().startswith('{\n  "schema": "briefing/1"')
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+        min_size=1,
+    )
+)
+def test_markdown_escape_makes_any_text_render_as_itself(text):
+    markdown_it = pytest.importorskip("markdown_it")
+    shown = " ".join(text.split())
+    assume(shown)
+    rendered = markdown_it.MarkdownIt("commonmark").render(markdown_escape(text))
+    assert rendered.startswith("<p>") and rendered.endswith("</p>\n"), rendered
+    assert html_module.unescape(rendered[3:-5]) == shown

@@ -8,6 +8,7 @@ written atomically to its path.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,9 @@ __all__ = [
     "slugify",
 ]
 
+LOG = logging.getLogger("briefing")
 FORMATS = tuple(EXTENSIONS)
+GMAIL_CLIP_BYTES = 102 * 1024  # Gmail shows "[Message clipped]" beyond this
 PAPER_SIZES = ("A4", "Letter")
 TEMPLATES = {
     "pdf": "pdf.html.j2",
@@ -141,9 +144,15 @@ def render_email_html(brief: Brief, *, options: RenderOptions | None = None) -> 
         apply_width_attributes=True,
     )
     try:
-        return inliner.inline(html)
+        inlined = inliner.inline(html)
     except css_inline.InlineError as error:
         raise RenderError(f"email.css: cannot inline styles: {error}") from error
+    size = len(inlined.encode("utf-8"))
+    if size > GMAIL_CLIP_BYTES:
+        LOG.warning(
+            "email: %d KB of HTML; Gmail clips messages over 102 KB", size // 1024
+        )
+    return inlined
 
 
 def render_email_text(brief: Brief, *, options: RenderOptions | None = None) -> str:
