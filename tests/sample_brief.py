@@ -429,3 +429,16 @@ def long_brief(repeat: int = 20) -> Brief:
         )
         sections.append(dataclasses.replace(section, claims=claims))
     return dataclasses.replace(brief, themes=tuple(sections))
+
+
+def empty_brief() -> Brief:
+    """A brief with nothing in it: no sources, no claims, no dates."""
+    return Brief(
+        title="Nothing yet",
+        as_of=None,
+        generated_at="2024-01-01T00:00:00Z",
+        model="none",
+        sources=(),
+        summary=(),
+        themes=(),
+    )

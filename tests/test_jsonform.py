@@ -9,7 +9,7 @@ import json
 
 import jsonschema
 import pytest
-from sample_brief import hostile_brief, long_brief, sample_brief
+from sample_brief import empty_brief, hostile_brief, long_brief, sample_brief
 
 from briefing.errors import BriefingError
 from briefing.jsonform import (
@@ -18,7 +18,6 @@ from briefing.jsonform import (
     brief_to_json,
     validate_brief_dict,
 )
-from briefing.model import Brief
 
 TOP_LEVEL_KEYS = [
     "schema",
@@ -127,15 +126,7 @@ def test_every_test_brief_passes_the_schema(build):
 
 
 def test_an_empty_brief_passes_the_schema():
-    empty = Brief(
-        title="Nothing yet",
-        as_of=None,
-        generated_at="2024-01-01T00:00:00Z",
-        model="none",
-        sources=(),
-        summary=(),
-        themes=(),
-    )
+    empty = empty_brief()
     validate_brief_dict(brief_to_dict(empty))
 
 

@@ -3,6 +3,7 @@ it to a real SMTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
@@ -182,9 +183,23 @@ class Inbox:
         return "250 Message accepted"
 
 
+@contextlib.contextmanager
+def serving(inbox: Inbox, **server_options):
+    """An aiosmtpd server on a free local port for the length of a test."""
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    controller = controller_module.Controller(
+        inbox, hostname="127.0.0.1", port=_free_port(), **server_options
+    )
+    controller.start()
+    try:
+        yield f"127.0.0.1:{controller.port}"
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def smtp_server():
-    controller_module = pytest.importorskip("aiosmtpd.controller")
+    pytest.importorskip("aiosmtpd")
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
     inbox = Inbox()
@@ -196,19 +211,13 @@ def smtp_server():
             return AuthResult(success=auth_data.password == b"s3cret", handled=False)
         return AuthResult(success=False, handled=False)
 
-    controller = controller_module.Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=_free_port(),
-        authenticator=authenticator,
-        auth_require_tls=False,
-        auth_exclude_mechanism=["LOGIN"],
-    )
-    controller.start()
-    try:
-        yield inbox, f"127.0.0.1:{controller.port}"
-    finally:
-        controller.stop()
+    options = {
+        "authenticator": authenticator,
+        "auth_require_tls": False,
+        "auth_exclude_mechanism": ["LOGIN"],
+    }
+    with serving(inbox, **options) as address:
+        yield inbox, address
 
 
 @pytest.mark.smtp
@@ -269,7 +278,7 @@ def test_refused_recipient_is_named(smtp_server, monkeypatch):
 @pytest.fixture
 def tls_smtp_server(tmp_path, monkeypatch):
     """An SMTP server that offers STARTTLS with a certificate the client is told to trust."""
-    controller_module = pytest.importorskip("aiosmtpd.controller")
+    pytest.importorskip("aiosmtpd")
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     import ssl
@@ -301,18 +310,8 @@ def tls_smtp_server(tmp_path, monkeypatch):
     context.load_cert_chain(cert, key)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     inbox = Inbox()
-    controller = controller_module.Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=_free_port(),
-        tls_context=context,
-        require_starttls=True,
-    )
-    controller.start()
-    try:
-        yield inbox, f"127.0.0.1:{controller.port}"
-    finally:
-        controller.stop()
+    with serving(inbox, tls_context=context, require_starttls=True) as address:
+        yield inbox, address
 
 
 @pytest.mark.smtp

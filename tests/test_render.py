@@ -16,7 +16,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from sample_brief import hostile_brief, sample_brief
+from sample_brief import empty_brief, hostile_brief, sample_brief
 
 from briefing.errors import RenderError
 from briefing.model import Brief
@@ -262,15 +262,7 @@ def test_markdown_has_the_whole_brief_in_escaped_form(brief):
 
 
 def test_an_empty_brief_still_renders_in_every_format(tmp_path):
-    empty = Brief(
-        title="Nothing yet",
-        as_of=None,
-        generated_at="2024-01-01T00:00:00Z",
-        model="none",
-        sources=(),
-        summary=(),
-        themes=(),
-    )
+    empty = empty_brief()
     for fmt in ("pdf", "html", "email", "md", "json"):
         assert render(empty, fmt, tmp_path / f"empty.{fmt}").stat().st_size > 0
     assert (
