@@ -142,7 +142,7 @@ def read_corpus(
     """
     from briefing.dedupe import mark_duplicates
     from briefing.engine import AnalysisSettings, open_engine
-    from briefing.entities import load_aliases
+    from briefing.entities import load_aliases, unify_names
     from briefing.themes import load_taxonomy
 
     if isinstance(inputs, (str, os.PathLike)):
@@ -169,6 +169,9 @@ def read_corpus(
         with timer("dedupe"):
             articles = mark_duplicates(result.articles)
         facts, model_label, cached = analyze_with_cache(articles, runner, settings, jobs=jobs, cache=cache, timer=timer)
+    with timer("unify names"):
+        # Across articles, so after the cache: a cached article's facts do not depend on the others.
+        facts = tuple(unify_names(facts, settings.aliases))
     return Corpus(
         articles=tuple(articles),
         facts=facts,

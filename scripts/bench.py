@@ -228,7 +228,8 @@ def stage_times(stderr: str) -> dict[str, float]:
     """The ``stage times:`` line that ``briefing build -v`` logs."""
     for line in reversed(stderr.splitlines()):
         if "stage times:" in line:
-            return {stage: float(seconds) for stage, seconds in re.findall(r"([a-z ]+?) ([\d.]+) s", line.split("stage times:", 1)[1])}
+            found = re.findall(r"([a-z ]+?) ([\d.]+) s", line.split("stage times:", 1)[1])
+            return {stage.strip(): float(seconds) for stage, seconds in found}
     return {}
 
 
@@ -281,6 +282,7 @@ def main() -> int:
         return 1
 
     n = args.articles
+    load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     try:
         corpus = write_corpus(corpus_rows(n), work / "corpus")
@@ -363,6 +365,7 @@ def main() -> int:
                           python_snippet(PDF) + [str(corpus), str(work / "brief.pdf")],
                           articles=0, limit=args.limit, env=cache_env)
 
+        findings["load"] = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
         lines = report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pdf, findings)
         text = "\n".join(lines) + "\n"
         print(text)
@@ -378,7 +381,8 @@ def report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pd
     lines = [f"# briefing benchmark: {n} articles", "",
              f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}. "
              "Wall time is each subprocess's whole life (start-up and model load included); "
-             "peak RSS is the process tree's.", ""]
+             f"peak RSS is the process tree's. Load average (1 min): {findings['load']}; "
+             "other work on the machine makes every number slower and the ratios noisier.", ""]
     lines += table(runs, raw)
     stages = stage_times(cold.stderr)
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
@@ -393,7 +397,7 @@ def report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pd
         spacy_part = stages.get("analyze", 0.0) + stages.get("model", 0.0)
         after = sum(seconds for stage, seconds in stages.items() if stage not in ("analyze", "model"))
         share = after / (after + spacy_part) if after + spacy_part else None
-        target("everything but spaCy < 10% of build time", f"{share:.0%}" if share is not None else "–",
+        target("everything but spaCy (model load + nlp.pipe) < 10% of the stage time", f"{share:.0%}" if share is not None else "–",
                share < 0.10 if share is not None else None)
     if lexrank is not None:
         if lexrank.seconds and cold.seconds:
@@ -430,7 +434,9 @@ def report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pd
         speedup = dask_runs[0].seconds / dask_runs[1].seconds
         target("dask: 2 workers vs 1 (speed-up, same corpus)", fmt_ratio(speedup), None)
     if stages:
-        lines += ["", "## Where the cold build's time goes", "", "| stage | seconds | share |", "|---|---:|---:|"]
+        lines += ["", "## Where the cold build's time goes", "",
+                  "model, analyze and extract are summed over worker processes when --jobs > 1; the rest is wall time.",
+                  "", "| stage | seconds | share |", "|---|---:|---:|"]
         total = sum(stages.values())
         for stage, seconds in stages.items():
             lines.append(f"| {stage} | {seconds:.2f} | {seconds / total:.0%} |")
