@@ -41,6 +41,7 @@ WEIGHT_KEYS = ("weight", "lemma_weight", "phrase_weight", "entity_weight")
 THEME_KEYS = ("label", *LIST_KEYS, *WEIGHT_KEYS)
 TOP_LEVEL_KEYS = ("replace", "themes")
 THEME_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+ENTITY_LABEL = re.compile(r"^[A-Z][A-Z_]*$")
 HYPHENS = ["-", "–", "‑"]
 
 if not Token.has_extension("theme_key"):
@@ -119,6 +120,8 @@ def _parse_theme(theme_id: str, table: Any, name: str, source: Path | Traversabl
             raise ThemesError(f"{at}: 'label' must be a non-empty string")
         if key in LIST_KEYS and not (isinstance(value, list) and all(isinstance(item, str) and item.strip() for item in value)):
             raise ThemesError(f"{at}: '{key}' must be a list of non-empty strings")
+        if key == "entity_labels" and not all(ENTITY_LABEL.match(item) for item in value):
+            raise ThemesError(f"{at}: 'entity_labels' are spaCy labels in capitals, such as GPE, MONEY, QUANTITY")
         if key in WEIGHT_KEYS and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
             raise ThemesError(f"{at}: '{key}' must be a number >= 0")
         fields[key] = value

@@ -38,6 +38,13 @@ def test_analyze_keeps_input_order_and_text(nlp):
     assert [entity.text for entity in docs[0].ents if entity.label_ == "GPE"] == ["Russia", "Pakistan"]
 
 
+def test_analyze_in_several_processes_gives_the_same_docs(nlp):
+    texts = [f"Russia offers Pakistan support {n}\n\nThe minister arrived on Tuesday. He said so." for n in range(6)]
+    alone = [[(s.text, s.start) for s in doc.sents] for doc in analyze(texts, nlp)]
+    shared = [[(s.text, s.start) for s in doc.sents] for doc in analyze(texts, nlp, jobs=2, batch_size=2)]
+    assert shared == alone
+
+
 def test_a_blank_line_always_ends_a_sentence(nlp):
     doc = nlp("Russia offers Pakistan military support\n\nThe minister arrived on Tuesday.")
     sentences = [sentence.text.strip() for sentence in doc.sents if sentence.text.strip()]

@@ -121,6 +121,20 @@ def test_wrong_type_names_the_theme(tmp_path: Path):
         load_taxonomy(path)
 
 
+def test_entity_labels_must_look_like_spacy_labels(tmp_path: Path):
+    path = tmp_path / "themes.toml"
+    path.write_text('[themes.economy]\nentity_labels = ["money"]\n', encoding="utf-8")
+    with pytest.raises(ThemesError, match=r"themes\.toml:2: theme 'economy': 'entity_labels'"):
+        load_taxonomy(path)
+
+
+def test_entity_label_adds_to_a_theme_already_matched(nlp, matcher):
+    with_money = themes_of(nlp, matcher, "Bilateral trade reached $5 billion last year.")["economy"]
+    without = themes_of(nlp, matcher, "Bilateral trade reached new heights last year.")["economy"]
+    assert with_money > without
+    assert "economy" not in themes_of(nlp, matcher, "He paid $5 for a ticket to the football match on Sunday.")
+
+
 def test_missing_file_is_a_themes_error(tmp_path: Path):
     with pytest.raises(ThemesError, match="missing.toml: cannot read"):
         load_taxonomy(tmp_path / "missing.toml")
