@@ -53,6 +53,10 @@ _CAPTION = re.compile(
     r"follow us|click here|subscribe|comments?|share this)\b|pic\.twitter\.com|\((?:photo|file|image)\b",
     re.IGNORECASE,
 )
+_APPROXIMATELY = re.compile(
+    r"^(?:about|around|some|nearly|almost|roughly|approximately|an estimated|estimated|up to|over|"
+    r"more than|at least|less than|fewer than|close to|just over|just under)\s+"
+)
 _TERMINATED = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 Extractor = Callable[[Article, Doc], list[Fact]]
@@ -137,14 +141,25 @@ def _dropped(sentence: Span, text: str, title: str, *, named: bool) -> bool:
 def _numbers(sentence: Span) -> tuple[str, ...]:
     """Quantities in the sentence, number words as digits ("twelve" -> "12"), thousands commas dropped."""
     found = [entity.text for entity in sentence.ents if entity.label_ in NUMBER_LABELS]
-    covered = {token.i for entity in sentence.ents if entity.label_ in (*NUMBER_LABELS, "DATE", "TIME") for token in entity}
+    covered = {
+        token.i for entity in sentence.ents
+        if entity.label_ in NUMBER_LABELS or (entity.label_ in ("DATE", "TIME") and not _bare_count(entity.text))
+        for token in entity
+    }
     found += [token.text for token in sentence if token.like_num and token.i not in covered and any(c.isdigit() for c in token.text)]
     return tuple(dict.fromkeys(_normalized_number(number) for number in found))
 
 
+def _bare_count(text: str) -> bool:
+    """A "date" that is only a number and no plausible year ("3500 troops" tagged DATE by the model)."""
+    digits = text.replace(",", "")
+    return digits.isdigit() and not 1800 <= int(digits) <= 2100
+
+
 def _normalized_number(text: str) -> str:
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text.casefold().strip())
-    return re.sub(r"[a-z]+", lambda word: WORD_NUMBERS.get(word.group(0), word.group(0)), text)
+    """ "About 3,500" and "around 3500" are one quantity: hedges dropped, digits only."""
+    text = _APPROXIMATELY.sub("", re.sub(r"(?<=\d),(?=\d{3})", "", text.casefold().strip()))
+    return re.sub(r"[a-z]+", lambda word: WORD_NUMBERS.get(word.group(0), word.group(0)), text).strip()
 
 
 def _lemmas(sentence: Span) -> tuple[str, ...]:

@@ -120,6 +120,14 @@ def test_fact_carries_themes_numbers_lemmas_and_event_date(nlp, extract):
     assert (fact.event_date, fact.event_date_basis) == (date(2024, 3, 5), "relative")
 
 
+def test_hedged_and_spelled_out_quantities_compare_equal(nlp, extract):
+    (first,) = facts_of(nlp, extract, "About 3,500 troops from Tarvia will take part in the exercise, officials said.")
+    (second,) = facts_of(nlp, extract, "Around 3500 troops from Tarvia will take part in the exercise, officials said.")
+    (third,) = facts_of(nlp, extract, "Twelve soldiers from Tarvia were killed in the clash, the ministry said.")
+    assert "3500" in first.numbers and first.numbers == second.numbers
+    assert third.numbers == ("12",)
+
+
 def test_extractor_refuses_a_doc_of_other_text(nlp, extract):
     article = Article(id="S1", path="a.txt", text="Russia and Pakistan signed a pipeline deal on Tuesday.")
     with pytest.raises(ValueError):
