@@ -2,8 +2,9 @@
 
 A fact is a sentence that carries something a reader would note: a named
 entity, a number, a date, a theme term or a reported statement. Questions,
-a headline repeated in the body, bylines, captions, link teasers and
-fragments (no verb, or fewer than six words) are left out. Each fact keeps
+a headline repeated in the body, bylines, captions, link teasers, lines
+without closing punctuation (headlines, sign-offs) and fragments (no verb,
+fewer than four words, or fewer than six that name nothing) are left out. Each fact keeps
 its verbatim text and character offsets, its themes, canonical entity
 names, numbers, content lemmas, event date and, for reported speech, the
 speaker.
