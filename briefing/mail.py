@@ -69,8 +69,10 @@ def build_email(
 
 
 def send_email(message: EmailMessage, smtp: str) -> None:
-    """Hand ``message`` to the server at HOST:PORT; every failure becomes one
-    DeliveryError line naming the server."""
+    """Hand ``message`` to the server at HOST:PORT, over STARTTLS whenever the
+    server offers it (BRIEFING_SMTP_STARTTLS=1 makes it required), logging in
+    when BRIEFING_SMTP_USER is set; every failure becomes one DeliveryError
+    line naming the server."""
     host, port = _parse_server(smtp)
     user = os.environ.get("BRIEFING_SMTP_USER")
     password = os.environ.get("BRIEFING_SMTP_PASSWORD")

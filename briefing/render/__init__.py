@@ -31,6 +31,7 @@ __all__ = [
     "render_email_html",
     "render_email_text",
     "slugify",
+    "write_atomically",
 ]
 
 LOG = logging.getLogger("briefing")
