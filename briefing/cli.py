@@ -187,7 +187,9 @@ def run_build(args: argparse.Namespace) -> int:
     options = render_options(args)  # fail on a bad option before the slow work
     brief = build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
     for name in args.formats:
-        print(render(brief, name, output_path(brief, args.output, name), options=options))
+        # email means the inlined HTML and a draft .eml beside it (DESIGN.md)
+        for written in ("email", "eml") if name == "email" else (name,):
+            print(render(brief, written, output_path(brief, args.output, written), options=options))
     return 0
 
 

@@ -28,3 +28,7 @@ class ThemesError(BriefingError):
 
 class RenderError(BriefingError):
     """An output could not be written."""
+
+
+class DeliveryError(BriefingError):
+    """The brief could not be handed to the mail server."""

@@ -15,16 +15,12 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, DeliveryError
 from briefing.model import Brief
 from briefing.render import RenderOptions, render_email_html, render_email_text
 from briefing.render.view import long_date
 
 SMTP_TIMEOUT = 30  # seconds
-
-
-class DeliveryError(BriefingError):
-    """The brief could not be handed to the mail server."""
 
 
 def default_subject(brief: Brief) -> str:

@@ -100,3 +100,12 @@ def test_no_readable_article_is_an_error_naming_the_input(tmp_path: Path):
     (tmp_path / "empty.txt").write_text("")
     with pytest.raises(NoArticlesError, match=str(tmp_path)):
         briefing.build([tmp_path])
+
+
+def test_public_api_renders_after_the_render_package_is_imported(example_brief, tmp_path: Path):
+    import briefing.render  # the package import must not shadow the function
+
+    brief = example_brief
+    written = briefing.render(brief, "md", tmp_path / "brief.md")
+    assert written == tmp_path / "brief.md"
+    assert brief.summary[0].text.split("\n")[0][:40] in " ".join(written.read_text().split())

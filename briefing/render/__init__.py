@@ -9,6 +9,8 @@ written atomically to its path.
 from __future__ import annotations
 
 import logging
+import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,3 +192,15 @@ def _render_pdf(brief: Brief, options: RenderOptions) -> bytes:
         style_dirs=search_path(options.styles_dir, "styles"),
         tagged=options.tagged_pdf,
     )
+
+
+class _CallableModule(types.ModuleType):
+    """``briefing.render(brief, format, path)`` is the public API, yet
+    ``briefing.render`` is also this package: importing it rebinds the name
+    on ``briefing``, so the package itself answers calls."""
+
+    def __call__(self, brief: Brief, format: str, path: Path, *, options: RenderOptions | None = None) -> Path:
+        return render(brief, format, path, options=options)
+
+
+sys.modules[__name__].__class__ = _CallableModule
