@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
-from briefing.errors import BriefingError, DeliveryError
+from briefing.errors import DeliveryError
 from briefing.model import Brief
 from briefing.render import RenderOptions, render_email_html, render_email_text
 from briefing.render.view import long_date
