@@ -12,6 +12,11 @@ content) and stamped with the article's id when read back. Writes go to a
 temporary file and ``os.replace``, so concurrent runs never see half an
 entry; an unreadable entry is a miss. When the folder grows past
 ``BRIEFING_CACHE_MAX_MB`` (default 500) the least recently used entries go.
+
+Why facts and not spaCy's ``DocBin``: measured on DUC articles, a pickled
+entry is ~8 KB and loads in ~0.4 ms, a one-Doc ``DocBin`` is ~9 KB and loads
+in ~3 ms, and a Doc would still need the extractor, which costs as much
+as the model.
 """
 
 from __future__ import annotations

@@ -222,10 +222,14 @@ def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: b
 
 
 def default_jobs(article_count: int) -> int:
-    """One process per core, but only when the corpus is big enough to repay the start-up."""
-    if article_count < 200:
+    """One process per core once there are at least two batches to share; workers are forked
+    after the model is loaded, so starting them costs little (see engine.analyze_in_processes)."""
+    from briefing.engine import BATCH_ARTICLES
+
+    if article_count < 2 * BATCH_ARTICLES:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, 8, article_count // BATCH_ARTICLES))
 
 
 def newest_publication(articles: Iterable[Article]) -> date | None:
