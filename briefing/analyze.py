@@ -12,11 +12,12 @@ article), the sentencizer matches the parser's segmentation.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from briefing.errors import ModelError
 
@@ -91,6 +92,19 @@ def model_label(nlp: Language) -> str:
         name = f"{lang}_{name}"
     version = nlp.meta.get("version")
     return f"{name} {version}" if version else name
+
+
+def entities_by_sentence(doc: Doc) -> dict[int, tuple[Span, ...]]:
+    """Each sentence's entities, keyed by the sentence's first token, in one pass over the Doc
+    (``Span.ents`` scans every entity of the Doc on each call)."""
+    sentences = list(doc.sents)
+    starts = [sentence.start for sentence in sentences]
+    grouped: dict[int, list[Span]] = {sentence.start: [] for sentence in sentences}
+    for entity in doc.ents:
+        sentence = sentences[bisect_right(starts, entity.start) - 1]
+        if entity.end <= sentence.end:
+            grouped[sentence.start].append(entity)
+    return {start: tuple(entities) for start, entities in grouped.items()}
 
 
 def analyze(texts: Iterable[str], nlp: Language, *, jobs: int = 1, batch_size: int = 64) -> Iterator[Doc]:

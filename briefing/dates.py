@@ -32,6 +32,7 @@ Conventions (news is written about the past, so a bare day looks back):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -185,26 +186,28 @@ def is_future(sentence: Span, at: int) -> bool:
     return any(token.lower_ in FUTURE_AUXILIARIES for token in doc[max(sentence.start, verb.i - 3):verb.i])
 
 
-def resolve_entity(entity: Span, published: date | None) -> tuple[ResolvedDate, EventDateBasis] | None:
+def resolve_entity(
+    entity: Span, published: date | None, sentence: Span | None = None
+) -> tuple[ResolvedDate, EventDateBasis] | None:
     """What one DATE/TIME entity of a sentence resolves to, tense taken from its sentence."""
     resolved = resolve_explicit(entity.text, published)
     if resolved is not None:
         return resolved, "explicit"
     if published is not None:
-        resolved = resolve_relative(entity.text, published, future=is_future(entity.sent, entity.start))
+        resolved = resolve_relative(entity.text, published, future=is_future(sentence or entity.sent, entity.start))
         if resolved is not None:
             return resolved, "relative"
     return None
 
 
-def event_date(sentence: Span, published: date | None) -> EventDate:
+def event_date(sentence: Span, published: date | None, entities: Sequence[Span] | None = None) -> EventDate:
     """The date the sentence's event happened, from its first DATE/TIME entity that names a day,
     week or month; else the publication date. A bare year ("in 2028", "the 2024 budget", "next
     year") is too vague for a dated timeline and is passed over."""
-    for entity in sentence.ents:
+    for entity in sentence.ents if entities is None else entities:
         if entity.label_ not in ("DATE", "TIME"):
             continue
-        found = resolve_entity(entity, published)
+        found = resolve_entity(entity, published, sentence)
         if found is not None and found[0].precision != "year":
             (day, precision), basis = found
             return EventDate(day, basis, precision)

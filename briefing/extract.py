@@ -13,11 +13,12 @@ speaker.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from briefing.analyze import entities_by_sentence
 from briefing.dates import event_date
 from briefing.entities import (
     Aliases,
@@ -80,26 +81,28 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
     """Walk the sentences in order, keeping who spoke last so "he said" can be resolved."""
     mentions = resolve_mentions(doc, aliases)
     speakers = SpeakerFinder(doc, mentions, aliases)
-    scores = themes.sentence_scores(doc)
+    entities = entities_by_sentence(doc)
+    scores = themes.sentence_scores(doc, entities)
     title = _normalized(article.title or "")
     facts: list[Fact] = []
     position = -1
     for sentence in doc.sents:
-        start, end = _trimmed(doc.text, sentence.start_char, sentence.end_char)
+        start, end = _trimmed(article.text, sentence.start_char, sentence.end_char)
         if start == end:
             continue
         position += 1
-        text = doc.text[start:end]
+        text = article.text[start:end]  # the same as doc.text, which spaCy rebuilds on every access
         names = names_in(mentions, sentence.start, sentence.end)
         speaker = speakers.speaker_of(sentence)
         if _dropped(sentence, text, title, named=bool(names)):
             continue
         sentence_themes = scores.get(sentence.start, ())
-        numbers = _numbers(sentence)
-        dates = [entity for entity in sentence.ents if entity.label_ in ("DATE", "TIME")]
+        numbers = _numbers(sentence, entities[sentence.start])
+        ents = entities[sentence.start]
+        dates = [entity for entity in ents if entity.label_ in ("DATE", "TIME")]
         if not (names or numbers or dates or sentence_themes or speaker):
             continue
-        when = event_date(sentence, article.published)
+        when = event_date(sentence, article.published, ents)
         facts.append(Fact(
             source=article.id, sentence=text, start=start, end=end, position=position,
             themes=sentence_themes, entities=names, numbers=numbers, lemmas=_lemmas(sentence),
@@ -139,11 +142,11 @@ def _dropped(sentence: Span, text: str, title: str, *, named: bool) -> bool:
     return not _TERMINATED.search(text)  # a headline or caption line: no closing punctuation
 
 
-def _numbers(sentence: Span) -> tuple[str, ...]:
+def _numbers(sentence: Span, ents: Sequence[Span]) -> tuple[str, ...]:
     """Quantities in the sentence, number words as digits ("twelve" -> "12"), thousands commas dropped."""
-    found = [entity.text for entity in sentence.ents if entity.label_ in NUMBER_LABELS]
+    found = [entity.text for entity in ents if entity.label_ in NUMBER_LABELS]
     covered = {
-        token.i for entity in sentence.ents
+        token.i for entity in ents
         if entity.label_ in NUMBER_LABELS or (entity.label_ in ("DATE", "TIME") and not _bare_count(entity.text))
         for token in entity
     }

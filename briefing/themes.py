@@ -5,10 +5,10 @@ extends it (a known theme id adds lemmas and phrases and overrides label and
 weights; a new id adds a theme) unless it says ``replace = true`` at the top
 or the caller passes ``replace=True``, and then it is used alone.
 
-Terms are matched on lower-cased lemmas with spaCy's ``Matcher``, so
-"pipelines", "Pipeline" and "pipeline" are one term, and a hyphen between
-two words of a term is optional ("counter terrorism" matches
-"counter-terrorism").
+Terms are matched on lemmas with spaCy's ``PhraseMatcher(attr="LEMMA")``,
+in any of their usual cases, so "pipelines", "Pipeline" and "pipeline" are
+one term, and a hyphen between two words of a term is optional ("counter
+terrorism" matches "counter-terrorism").
 """
 
 from __future__ import annotations
@@ -16,16 +16,18 @@ from __future__ import annotations
 import re
 import textwrap
 import tomllib
-from collections.abc import Iterable, Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace as with_changes
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from itertools import chain, product
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, Token
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from briefing.errors import ThemesError
@@ -43,9 +45,6 @@ TOP_LEVEL_KEYS = ("replace", "themes")
 THEME_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 ENTITY_LABEL = re.compile(r"^[A-Z][A-Z_]*$")
 HYPHENS = ["-", "–", "‑"]
-
-if not Token.has_extension("theme_key"):
-    Token.set_extension("theme_key", getter=lambda token: token.lemma_.lower())
 
 
 def read_toml(source: Path | Traversable, name: str) -> dict[str, Any]:
@@ -174,44 +173,51 @@ class ThemeMatcher:
 
     def __init__(self, nlp: Language, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         terms = sorted({term for theme in taxonomy.themes for term in (*theme.lemmas, *theme.phrases)})
-        patterns = {term: _term_pattern(doc) for term, doc in zip(terms, nlp.pipe(terms), strict=True)}
+        variants = {term: _lemma_variants(doc) for term, doc in zip(terms, nlp.pipe(terms), strict=True)}
         for theme in taxonomy.themes:
             for kind, kind_terms in (("lemma", theme.lemmas), ("phrase", theme.phrases)):
-                usable = [patterns[term] for term in kind_terms if patterns[term]]
-                if usable:
-                    self.matcher.add(f"{theme.id}\t{kind}", usable)
+                sequences = {sequence for term in kind_terms for sequence in variants[term]}
+                if sequences:
+                    patterns = [Doc(nlp.vocab, words=list(lemmas), lemmas=list(lemmas)) for lemmas in sorted(sequences)]
+                    self.matcher.add(f"{theme.id}\t{kind}", patterns)
 
-    def sentence_scores(self, doc: Doc) -> dict[int, tuple[ThemeScore, ...]]:
-        """Theme scores of every sentence of ``doc`` that has any, keyed by the sentence's first token."""
+    def sentence_scores(
+        self, doc: Doc, entities: Mapping[int, Sequence[Span]] | None = None
+    ) -> dict[int, tuple[ThemeScore, ...]]:
+        """Theme scores of every sentence of ``doc`` that has any, keyed by the sentence's first token
+        (``entities``: each sentence's entities by its first token, when the caller has them)."""
+        sentences = list(doc.sents)
+        starts = [sentence.start for sentence in sentences]
         found: dict[int, dict[str, list[tuple[Span, str]]]] = {}
         for match_id, start, end in self.matcher(doc):
             theme_id, kind = doc.vocab.strings[match_id].split("\t")
-            sentence_start = doc[start].sent.start
-            found.setdefault(sentence_start, {}).setdefault(theme_id, []).append((Span(doc, start, end), kind))
+            number = bisect_right(starts, start) - 1
+            found.setdefault(number, {}).setdefault(theme_id, []).append((Span(doc, start, end), kind))
         return {
-            sentence_start: self._score(doc[sentence_start].sent, by_theme)
-            for sentence_start, by_theme in found.items()
+            sentences[number].start: self._score(
+                sentences[number], by_theme, None if entities is None else entities[sentences[number].start]
+            )
+            for number, by_theme in found.items()
         }
 
     def score(self, sentence: Span) -> tuple[ThemeScore, ...]:
         """Theme scores of one sentence (or any span), best first."""
-        return self._score(sentence, self._matches_in(sentence))
-
-    def _matches_in(self, span: Span) -> dict[str, list[tuple[Span, str]]]:
         by_theme: dict[str, list[tuple[Span, str]]] = {}
-        for match_id, start, end in self.matcher(span):
-            theme_id, kind = span.doc.vocab.strings[match_id].split("\t")
-            by_theme.setdefault(theme_id, []).append((span[start:end], kind))
-        return by_theme
+        for match_id, start, end in self.matcher(sentence):
+            theme_id, kind = sentence.doc.vocab.strings[match_id].split("\t")
+            by_theme.setdefault(theme_id, []).append((sentence[start:end], kind))
+        return self._score(sentence, by_theme)
 
-    def _score(self, sentence: Span, by_theme: Mapping[str, list[tuple[Span, str]]]) -> tuple[ThemeScore, ...]:
+    def _score(
+        self, sentence: Span, by_theme: Mapping[str, list[tuple[Span, str]]], ents: Sequence[Span] | None = None
+    ) -> tuple[ThemeScore, ...]:
         """Sum the weights of the longest non-overlapping matches per theme, then squash into 0..1.
 
         A word inside a longer phrase of another theme counts for that theme only: "Security
         Council" is diplomacy, not security; "energy security" is energy."""
-        labels = {entity.label_ for entity in sentence.ents}
+        labels = {entity.label_ for entity in (sentence.ents if ents is None else ents)}
         phrases = [(span, theme_id) for theme_id, found in by_theme.items() for span, kind in found if kind == "phrase"]
         scores = []
         for theme in self.taxonomy.themes:
@@ -235,20 +241,24 @@ class ThemeMatcher:
         return tuple(sorted(scores, key=lambda item: -item.score))
 
 
-def _term_pattern(term: Doc) -> list[dict[str, Any]]:
-    """One Matcher pattern for a term: each word by its written form or lemma, hyphens optional."""
-    pattern: list[dict[str, Any]] = []
+def _lemma_variants(term: Doc) -> set[tuple[str, ...]]:
+    """Every lemma sequence that counts as this term in a text: each word as written or as its
+    lemma (nouns also with a plural -s, which capitalized proper nouns keep), in lower, Capitalized,
+    Title and UPPER case (proper nouns keep their case as lemma), with or without hyphens."""
+    choices = []
     for token in term:
-        if token.is_space:
+        if token.is_space or token.text in HYPHENS:
             continue
-        if token.text in HYPHENS:
-            continue
-        if pattern:
-            pattern.append({"ORTH": {"IN": HYPHENS}, "OP": "?"})
         forms = {token.lower_, token.lemma_.lower()}
         if token.pos_ in ("NOUN", "PROPN") and token.is_alpha:
-            # capitalized plurals ("Gas Pipelines") are tagged as proper nouns and keep their -s
             forms |= {f"{form}s" for form in forms if not form.endswith("s")}
-        forms = sorted(forms)
-        pattern.append({"_": {"theme_key": {"IN": forms}}})
-    return pattern
+        choices.append(sorted(forms))
+    if not choices:
+        return set()
+    sequences: set[tuple[str, ...]] = set()
+    for words in product(*choices):
+        for cased in (words, (words[0].capitalize(), *words[1:]), tuple(w.capitalize() for w in words), tuple(w.upper() for w in words)):
+            sequences.add(cased)
+            if len(cased) > 1:
+                sequences.add(tuple(chain.from_iterable((word, "-") for word in cased))[:-1])
+    return sequences
