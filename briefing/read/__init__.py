@@ -116,7 +116,7 @@ class Reader:
         if data is None:
             return None
         try:
-            text = decode_text(data)
+            text = decode_text(data, suffix=path.suffix)
         except UnreadableText as reason:
             self.skip(str(path), str(reason))
             return None
@@ -184,7 +184,17 @@ class Reader:
 
 
 def walk_folder(folder: Path, skip) -> Iterator[Path]:
-    """Files under ``folder`` in sorted order, following links but never around a loop."""
+    """Files under ``folder`` in sorted order, following links but never around a loop;
+    a folder that holds no article file at all is reported, since the user named it."""
+    found = 0
+    for file in walk_files(folder, skip):
+        found += 1
+        yield file
+    if not found:
+        skip(str(folder), "no article files in this folder")
+
+
+def walk_files(folder: Path, skip) -> Iterator[Path]:
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=lambda error: skip(error.filename, "unreadable folder")):
         stat = os.stat(root)

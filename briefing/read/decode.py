@@ -1,8 +1,10 @@
 """Bytes to text for the read stage: binary files refused, encodings found.
 
 Input is the raw bytes of one file; output is its text with ``\\n`` line
-ends, or a ``BinaryFile`` / ``UndecodableFile`` reason the reader turns into
-a skipped entry.
+ends, or an ``UnreadableText`` reason the reader turns into a skipped entry.
+A NUL byte anywhere outside UTF-16/32 text makes a file binary (a few stray
+control characters do not; they are dropped), and UTF-16 without a byte
+order mark is recognised by its pattern of NUL bytes.
 """
 
 from __future__ import annotations
@@ -38,6 +40,22 @@ BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+# Office formats are zip or OLE files: name them, and say what to do instead.
+DOCUMENT_SUFFIXES = {
+    ".docx": "Word document",
+    ".doc": "Word document",
+    ".docm": "Word document",
+    ".odt": "OpenDocument text",
+    ".pages": "Pages document",
+    ".epub": "EPUB book",
+    ".xlsx": "Excel workbook",
+    ".xls": "Excel workbook",
+    ".ods": "OpenDocument spreadsheet",
+    ".pptx": "PowerPoint presentation",
+    ".ppt": "PowerPoint presentation",
+}
+UTF16_SAMPLE = 4096
+
 # Single-byte encodings charset-normalizer may pick for Western text where
 # cp1252 (the common legacy encoding of English news sites) reads it as well.
 WESTERN_SINGLE_BYTE = ("cp125", "latin", "iso8859", "mac_", "cp850", "cp437")
@@ -47,22 +65,41 @@ class UnreadableText(Exception):
     """The bytes are not text we can read; ``str(self)`` is the reason."""
 
 
-def decode_text(data: bytes) -> str:
-    """Decode a file's bytes to text with ``\\n`` line ends, or raise UnreadableText."""
+def decode_text(data: bytes, *, suffix: str = "") -> str:
+    """Decode a file's bytes to text with ``\\n`` line ends, or raise UnreadableText.
+
+    ``suffix`` (the file's, e.g. ".docx") only makes the reason for a binary file clearer."""
     kind = binary_kind(data)
     if kind:
+        document = DOCUMENT_SUFFIXES.get(suffix.lower())
+        if document:
+            raise UnreadableText(f"binary file ({document}); save it as .txt or .html to read it")
         raise UnreadableText(f"binary file ({kind})")
     text = decode_bytes(data)
     if text.count("\ufffd") > max(8, len(text) // 10):
         raise UnreadableText("undecodable text (no known encoding fits)")
     if control_characters(text) > max(4, len(text) // 100):
         raise UnreadableText("binary file (control characters)")
-    return normalize_newlines(text)
+    return drop_control_characters(normalize_newlines(text))
+
+
+def is_control(char: str) -> bool:
+    """A character no text file holds (C0/C1 controls other than whitespace)."""
+    return (char < " " and char not in "\n\r\t\f\v") or "\x7f" <= char < "\xa0"
 
 
 def control_characters(text: str) -> int:
-    """How many characters no text file holds (C0/C1 controls other than whitespace)."""
-    return sum(1 for char in text if (char < " " and char not in "\n\r\t\f\v") or "\x7f" <= char < "\xa0")
+    """How many characters no text file holds."""
+    return sum(1 for char in text if is_control(char))
+
+
+def drop_control_characters(text: str) -> str:
+    """The text without stray control characters (an escape, a bell); a form feed or
+    vertical tab, which break pages, becomes a paragraph break."""
+    text = text.replace("\f", "\n\n").replace("\v", "\n")
+    if not any(is_control(char) for char in text):
+        return text
+    return "".join(char for char in text if not is_control(char))
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -70,18 +107,34 @@ def binary_kind(data: bytes) -> str | None:
     for magic, kind in MAGIC_NUMBERS:
         if data.startswith(magic):
             return kind
-    if any(data.startswith(bom) for bom, _ in BYTE_ORDER_MARKS):
+    if any(data.startswith(bom) for bom, _ in BYTE_ORDER_MARKS) or utf16_without_bom(data):
         return None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         return "NUL bytes"
     return None
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the bytes read as UTF-16 text without a byte order
+    mark: Latin-script text then has a NUL in (nearly) every other byte and nowhere else."""
+    sample = data[:UTF16_SAMPLE]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.6 * len(zeros) and others.count(0) <= 0.02 * len(others):
+            return encoding
+    return None
+
+
 def decode_bytes(data: bytes) -> str:
-    """BOM first, then strict UTF-8, then UTF-8 with stray bytes replaced, then a detected legacy encoding."""
+    """BOM first, then UTF-16 without one, then strict UTF-8, then UTF-8 with stray bytes replaced, then a detected legacy encoding."""
     for bom, encoding in BYTE_ORDER_MARKS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return data[: len(data) - len(data) % 2].decode(utf16, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -8,8 +8,10 @@ empty, raw text, metadata hints) and ``Skipped`` entries for unusable parts.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
+import xml.sax
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,6 +56,10 @@ FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]{0,30})\s{0,4}:\s?(.{0,500})$")
 MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,500}\)")
 MARKDOWN_STRONG = re.compile(r"(?<!\w)(\*\*|\*)(?=\S)([^*\n]{1,300}?)(?<=\S)\1(?!\w)")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
+
+log = logging.getLogger("briefing")
+
+JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean", dict: "object"}
 
 LocalReader = Callable[[Path], "list[Article] | None"]
 
@@ -148,6 +154,8 @@ def unquote_value(value: str) -> str:
 def article_from_fields(fields: dict[str, str], body: str, path: str, fmt: str, basis: str = "front_matter") -> Article:
     """An article draft from metadata fields (front matter, JSONL, sidecar) and a body."""
     published = parse_date(fields["date"]) if fields.get("date") else None
+    if fields.get("date") and published is None:
+        log.warning("%s: %s date %r is not a real date; not used", path, basis, fields["date"])
     return Article(
         id="",
         path=path,
@@ -200,16 +208,33 @@ def parse_jsonl(text: str, path: str) -> Parsed:
         except json.JSONDecodeError as error:
             parsed.skipped.append(Skipped(where, f"not valid JSON ({error.msg})"))
             continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            parsed.skipped.append(Skipped(where, 'no "text" field'))
+        problem = record_problem(record)
+        if problem:
+            parsed.skipped.append(Skipped(where, problem))
             continue
         fields = {key: str(record[key]) for key in ("title", "outlet", "url", "date") if record.get(key)}
         parsed.articles.append(article_from_fields(fields, record["text"], where, "jsonl"))
     return parsed
 
 
+def record_problem(record: object) -> str | None:
+    """Why a JSON Lines record is not an article, or None when it is one."""
+    if not isinstance(record, dict):
+        return f"not a JSON object (a {JSON_TYPES.get(type(record), type(record).__name__)})"
+    if "text" not in record:
+        return 'no "text" field'
+    if record["text"] is None:
+        return '"text" is null'
+    if not isinstance(record["text"], str):
+        return f'"text" is not a string (a {JSON_TYPES.get(type(record["text"]), type(record["text"]).__name__)})'
+    return None
+
+
 def parse_feed(text: str, path: str, *, read_local: LocalReader | None = None) -> Parsed:
-    """Each feed entry is an article: its content, or the local file its link points to."""
+    """Each feed entry is an article: its content, or the local file its link points to.
+
+    A malformed feed gives what feedparser recovers from it; when that is nothing
+    readable, the file is reported as unreadable rather than entry by entry."""
     feed = feedparser.parse(text)
     parsed = Parsed()
     outlet = feed.feed.get("title") or None
@@ -247,6 +272,8 @@ def parse_feed(text: str, path: str, *, read_local: LocalReader | None = None) -
                 raw_format=fmt,
             )
         )
+    if not parsed.articles and isinstance(feed.get("bozo_exception"), xml.sax.SAXException):
+        return Parsed(skipped=[Skipped(path, f"unreadable feed ({feed.get('bozo_exception')})")])
     return parsed
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import tomllib
 from dataclasses import replace
 from datetime import date
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from briefing.clean.published import parse_date
 from briefing.model import Article, Skipped
+
+log = logging.getLogger("briefing")
 
 SIDECAR_NAMES = ("sources.toml", "sources.csv")
 FIELDS = ("title", "outlet", "url", "date")
@@ -81,6 +84,8 @@ def apply_sidecar(article: Article, fields: dict[str, str] | None) -> Article:
     if not fields:
         return article
     published = parse_date(fields["date"]) if fields.get("date") else None
+    if fields.get("date") and published is None:
+        log.warning("%s: sidecar date %r is not a real date; not used", article.path, fields["date"])
     return replace(
         article,
         title=fields.get("title") or article.title,
