@@ -59,6 +59,7 @@ _APPROXIMATELY = re.compile(
     r"^(?:about|around|some|nearly|almost|roughly|approximately|an estimated|estimated|up to|over|"
     r"more than|at least|less than|fewer than|close to|just over|just under)\s+"
 )
+_SIGN_OFF = re.compile(r"[.!?][\"'”’]?(\s*(?:__|--|-|=|—|–)\s*[A-Za-z][\w.]{0,24})$")
 _TERMINATED = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 Extractor = Callable[[Article, Doc], list[Fact]]
@@ -112,10 +113,15 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence's offsets without surrounding spaces or an agency sign-off run into its end
+    ("... common interest.-PR", "... diverse fields.__Tribune.com")."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    sign_off = _SIGN_OFF.search(text, start, end)
+    if sign_off and sign_off.end() == end:
+        end = sign_off.start(1)
     return start, end
 
 

@@ -53,6 +53,13 @@ def test_questions_bylines_captions_and_fragments_are_dropped(nlp, extract):
     ]
 
 
+def test_an_agency_sign_off_run_into_the_last_sentence_is_left_out(nlp, extract):
+    text = "The Prime Minister stressed the importance of talks with Russia on trade.-PR"
+    (fact,) = facts_of(nlp, extract, text)
+    assert fact.sentence == "The Prime Minister stressed the importance of talks with Russia on trade."
+    assert text[fact.start:fact.end] == fact.sentence
+
+
 def test_headline_repeated_in_the_body_is_dropped(nlp, extract):
     title = "Russia and Pakistan agree to build the gas pipeline."
     text = f"{title}\n\nThe two countries signed the pipeline agreement in Moscow on Tuesday."
