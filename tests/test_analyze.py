@@ -19,9 +19,10 @@ def test_model_label_names_the_installed_package(nlp):
     assert version == nlp.meta["version"]
 
 
-def test_unknown_model_falls_back_to_an_installed_one():
+def test_unknown_model_falls_back_to_an_installed_one(caplog):
     nlp = load_model("no_such_model_xyz")
     assert model_label(nlp).startswith("en_core_web_sm")
+    assert "no_such_model_xyz" in caplog.text
 
 
 def test_no_loadable_model_names_every_model_tried(monkeypatch):
