@@ -41,18 +41,24 @@ def compose(
         generated_at=generated_at,
         model=model,
         sources=tuple(articles),
-        summary=tuple(claims[:SUMMARY_CLAIMS]),
+        summary=tuple(fresh(claims)[:SUMMARY_CLAIMS]),
         themes=theme_sections(claims, taxonomy),
         timeline=timeline(facts, articles),
         divergences=divergences(claims, facts, articles_by_id),
     )
 
 
+def fresh(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims that say something no better-backed claim says, in rank order
+    (most outlets first, then score)."""
+    return [claim for claim in claims if claim.repeats is None]
+
+
 def theme_sections(claims: Sequence[Claim], taxonomy: Taxonomy) -> tuple[ThemeSection, ...]:
     """One section per taxonomy theme that has claims, in the taxonomy's order."""
     sections = []
     for theme in taxonomy.themes:
-        on_theme = tuple(claim for claim in claims if theme.id in claim.themes)[:THEME_CLAIMS]
+        on_theme = tuple(claim for claim in fresh(claims) if theme.id in claim.themes)[:THEME_CLAIMS]
         if on_theme:
             sections.append(ThemeSection(theme.id, theme.label, on_theme))
     return tuple(sections)
@@ -60,8 +66,13 @@ def theme_sections(claims: Sequence[Claim], taxonomy: Taxonomy) -> tuple[ThemeSe
 
 def timeline(facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[TimelineEntry, ...]:
     """The dated events most sources report, oldest first; one entry per event
-    and day, naming every source that reports it."""
-    dated = [fact for fact in facts if fact.event_date and fact.event_date_basis in DATED]
+    and day, naming every source that reports it. Only events dated to the day:
+    "last week" or "next month" would show as a day that nobody wrote."""
+    dated = [
+        fact
+        for fact in facts
+        if fact.event_date and fact.event_date_basis in DATED and fact.event_date_precision == "day"
+    ]
     articles_by_id = {article.id: article for article in articles}
     order = {article.id: index for index, article in enumerate(articles)}
     entries = []

@@ -127,6 +127,7 @@ class Support:
 
     source: str  # Article.id
     sentence: str
+    position: int | None = None  # index of the sentence in its article (Fact.position), when known
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class Claim:
     themes: tuple[str, ...] = ()
     entities: tuple[str, ...] = ()
     speaker: str | None = None
+    repeats: str | None = None  # id of a better-backed claim this one says again, if any
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,14 @@ def article(
 
 
 def facts_of(
-    source: Article, *, themes: dict[int, tuple[str, ...]] | None = None, dates: dict[int, date] | None = None
+    source: Article,
+    *,
+    themes: dict[int, tuple[str, ...]] | None = None,
+    dates: dict[int, date] | None = None,
+    precisions: dict[int, str] | None = None,
 ) -> list[Fact]:
-    """One fact per sentence of the article, at its verbatim offsets."""
+    """One fact per sentence of the article, at its verbatim offsets; a date given
+    for a sentence is written in it ("explicit"), to the day unless ``precisions`` says."""
     facts = []
     cursor = 0
     sentences = re.findall(r"[^.!?]+[.!?]", source.text)
@@ -59,6 +64,7 @@ def facts_of(
                 lemmas=tuple(word.lower() for word in words if word.lower() not in STOPWORDS),
                 event_date=event_date or source.published,
                 event_date_basis="explicit" if event_date else "published",
+                event_date_precision=(precisions or {}).get(position, "day"),
             )
         )
     return facts

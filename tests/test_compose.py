@@ -35,11 +35,16 @@ def brief_of(articles, facts):
     )
 
 
-def facts_for(articles, themes=None, dates=None):
+def facts_for(articles, themes=None, dates=None, precisions=None):
     return [
         fact
         for source in articles
-        for fact in facts_of(source, themes=(themes or {}).get(source.id), dates=(dates or {}).get(source.id))
+        for fact in facts_of(
+            source,
+            themes=(themes or {}).get(source.id),
+            dates=(dates or {}).get(source.id),
+            precisions=(precisions or {}).get(source.id),
+        )
     ]
 
 
@@ -100,6 +105,40 @@ def test_summary_is_the_head_of_the_ranking_and_sources_are_all_articles():
     assert brief.summary[0].text in (PIPELINE, PIPELINE_AGAIN)
     assert brief.summary[0].agreement == 2  # the copy S3 counts as S1
     assert brief.sources == tuple(articles)
+
+
+def test_summary_and_sections_lead_with_the_most_outlets_and_never_repeat():
+    # 12 (two outlets) and nine (three) are one attack told twice: the brief shows
+    # the version more outlets give, first, and the other one nowhere but in the
+    # divergences; the better-scored two-outlet pipeline comes after it.
+    articles = [
+        article("S1", "Dawn", PIPELINE, TWELVE),
+        article("S2", "Reuters", PIPELINE_AGAIN, TWELVE),
+        article("S3", "Tass", SWAP, NINE),
+        article("S4", "Geo", SWAP, NINE),
+        article("S5", "AP", NINE),
+    ]
+    everything = ("security", "energy")
+    themes = {source.id: {0: everything, 1: everything} for source in articles}
+    brief = brief_of(articles, facts_for(articles, themes))
+    shown = brief.summary + tuple(claim for section in brief.themes for claim in section.claims)
+    assert brief.summary[0].text == NINE and brief.summary[0].agreement == 3
+    assert brief.summary[0].agreement == max(claim.agreement for claim in shown)
+    assert TWELVE not in {claim.text for claim in shown}
+    for claims in [brief.summary] + [section.claims for section in brief.themes]:
+        assert [claim.agreement for claim in claims] == sorted((c.agreement for c in claims), reverse=True)
+    (divergence,) = brief.divergences
+    assert {claim.text for claim in divergence.claims} == {TWELVE, NINE}
+
+
+def test_timeline_shows_only_events_dated_to_the_day():
+    flood = "Floods cut the Karakoram Highway near Gilgit and stranded hundreds of travellers."
+    vote = "The provincial assembly elected a new chief minister after a week of talks."
+    articles = [article("S1", "Dawn", vote, flood), article("S2", "Reuters", PIPELINE)]
+    dates = {"S1": {0: date(2024, 3, 1), 1: date(2024, 2, 26)}, "S2": {0: date(2024, 2, 1)}}
+    precisions = {"S1": {1: "week"}, "S2": {0: "month"}}  # "last week", "in February"
+    brief = brief_of(articles, facts_for(articles, dates=dates, precisions=precisions))
+    assert [(entry.date, entry.text) for entry in brief.timeline] == [(date(2024, 3, 1), vote)]
 
 
 def test_timeline_is_oldest_first_and_merges_sources_of_one_event():

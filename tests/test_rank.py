@@ -18,7 +18,9 @@ from briefing.rank import (
     rank,
     summarize,
 )
+from briefing.model import Support
 from briefing.rank.similarity import neighbour_graph, vectorize
+from briefing.rank.summary import concept_weights, copies_folded, sentence_concepts
 
 PIPELINE = "Russia and Pakistan signed a deal in Moscow to build a gas pipeline from Karachi to Lahore."
 PIPELINE_AGAIN = (
@@ -143,7 +145,106 @@ def test_repeated_statement_is_not_said_twice_near_the_top():
     assert sum(text in (twelve, nine) for text in texts[:3]) == 1
 
 
+FILLERS = (
+    "Snow closed the mountain pass above Chitral for the third time this winter.",
+    "A cricket match in Multan drew a record crowd of local supporters.",
+    "Traders in Quetta reported brisk sales of dried fruit before the holiday.",
+    "The national museum in Karachi reopened its gallery of ancient coins.",
+    "Farmers near Sukkur began harvesting an early crop of dates.",
+)
+
+
+def test_what_more_outlets_report_comes_first_even_with_a_lower_score():
+    # The talks are each article's lead (a high score), but only two outlets report
+    # them; the pipeline comes late in three articles (a low score).
+    articles = [
+        article("S1", "Dawn", TALKS, FILLERS[0], FILLERS[1], PIPELINE),
+        article("S2", "Reuters", TALKS_AGAIN, FILLERS[2], FILLERS[3], PIPELINE_AGAIN),
+        article("S3", "Tass", FILLERS[4], WEATHER, PIPELINE),
+    ]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    claims = rank(facts, articles)
+    pipeline = next(claim for claim in claims if claim.text in (PIPELINE, PIPELINE_AGAIN))
+    talks = next(claim for claim in claims if claim.text in (TALKS, TALKS_AGAIN))
+    assert (pipeline.agreement, talks.agreement) == (3, 2)
+    assert pipeline.score < talks.score
+    assert claims[0] is pipeline and claims[1] is talks
+    assert [claim.agreement for claim in claims] == sorted((claim.agreement for claim in claims), reverse=True)
+    single = [claim for claim in claims if claim.agreement == 1]
+    assert [claim.score for claim in single] == sorted((claim.score for claim in single), reverse=True)
+
+
+def test_a_repeat_names_the_claim_it_repeats_and_follows_every_fresh_claim():
+    twelve = "Militants killed 12 soldiers in an attack on a checkpoint near Parachinar in Kurram."
+    nine = "Militants killed nine soldiers in an attack on a checkpoint near Parachinar in Kurram."
+    articles = [
+        article("S1", "Dawn", twelve, TALKS),
+        article("S2", "Reuters", nine, TALKS_AGAIN),
+        article("S3", "Geo", twelve, WEATHER),
+        article("S4", "Tass", nine),
+        article("S5", "AP", nine),
+    ]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    claims = rank(facts, articles)
+    by_text = {claim.text: claim for claim in claims}
+    # Three outlets give nine, two give 12: nine is kept, 12 repeats it, however they score.
+    assert (by_text[nine].agreement, by_text[twelve].agreement) == (3, 2)
+    assert by_text[nine].repeats is None
+    assert by_text[twelve].repeats == by_text[nine].id
+    assert claims[-1] is by_text[twelve]
+    fresh = [claim for claim in claims if claim.repeats is None]
+    assert claims[: len(fresh)] == fresh
+
+
+def test_a_claim_is_dated_only_by_dates_known_to_the_day():
+    signing = article("S1", "Dawn", PIPELINE, TALKS)
+    again = article("S2", "Reuters", PIPELINE_AGAIN, TALKS_AGAIN)
+    articles = [signing, again]
+    facts = facts_of(signing, dates={0: date(2024, 3, 1), 1: date(2024, 4, 1)}, precisions={1: "month"})
+    facts += facts_of(again, dates={0: date(2024, 3, 1), 1: date(2024, 4, 1)}, precisions={0: "week", 1: "month"})
+    claims = {claim.text: claim for claim in rank(facts, articles)}
+    pipeline = claims.get(PIPELINE) or claims[PIPELINE_AGAIN]
+    talks = claims.get(TALKS) or claims[TALKS_AGAIN]
+    assert pipeline.date == date(2024, 3, 1)  # one source gives the day, the other only the week
+    assert talks.date is None  # "next month" is no day
+
+
+PIPELINE_THIRD = "Pakistan signed a deal with Russia on Friday to build a gas pipeline from Karachi to Lahore."
+TALKS_THIRD = "Officials of both countries will hold talks in Islamabad next month on a currency swap."
+
+
+def test_summary_packs_what_most_reports_say_without_saying_it_twice():
+    articles = [
+        article("S1", "Dawn", PIPELINE, TALKS, FILLERS[0]),
+        article("S2", "Reuters", PIPELINE_AGAIN, FILLERS[1], TALKS_AGAIN),
+        article("S3", "Tass", TALKS_THIRD, PIPELINE_THIRD, WEATHER),
+    ]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    summary = summarize(rank(facts, articles), words=40)
+    pipelines = [text for text in (PIPELINE, PIPELINE_AGAIN, PIPELINE_THIRD) if text in summary]
+    talks = [text for text in (TALKS, TALKS_AGAIN, TALKS_THIRD) if text in summary]
+    assert len(pipelines) == 1 and len(talks) == 1
+    assert summary in (f"{pipelines[0]} {talks[0]}", f"{talks[0]} {pipelines[0]}")
+    assert len(summary.split()) <= 40
+
+
+def test_a_syndicated_copy_is_one_report_for_the_summary():
+    copy = Support("S2", PIPELINE, 0)
+    supports = [Support("S1", PIPELINE, 0), copy, Support("S3", PIPELINE, 4), Support("S4", PIPELINE_AGAIN, 1)]
+    reports = copies_folded(supports)
+    assert reports["S2"] == reports["S1"]  # word for word, at the same place: a copy
+    assert len({reports["S1"], reports["S3"], reports["S4"]}) == 3
+    weights = concept_weights(supports)
+    # three reports use "gas pipeline": first sentence, fifth and second
+    assert weights[("gas", "pipeline")] == 1 + 1 / 5 + 1 / 2
+    assert ("in", "moscow") not in concept_weights(supports[:3])  # two reports only
+    assert ("on", "a") not in sentence_concepts(TALKS)  # two stop words
+    assert {("a", "currency"), ("currency", "swap")} <= sentence_concepts(TALKS)
+
+
 def test_summarize_keeps_whole_sentences_within_the_word_limit():
+    # Four articles, two wordings, each shared word for word: two reports, so no
+    # concept is widely shared and the summary is the head of the ranking.
     articles, facts = corpus()
     claims = rank(facts, articles)
     summary = summarize(claims, words=35)

@@ -8,9 +8,10 @@ re-tokenized). A sparse nearest-neighbour graph links sentences at cosine
 all-pairs matrix. Each claim is a star around the most central sentence
 left (LexRank: a damped random walk, 0.85, on the graph's links between
 different articles): it takes every neighbour at cosine >= ``same_claim``
-(0.4) to the centre itself, so groups cannot chain, and never one that
-gives a different figure for the same thing ("12 soldiers" / "nine
-soldiers"): those become two claims, shown side by side by compose.
+(0.4) to the centre itself, so groups cannot chain, that shares one of the
+centre's concepts (below), and never one that gives a different figure for
+the same thing ("12 soldiers" / "nine soldiers"): those become two claims,
+shown side by side by compose.
 
 How a claim is scored (``score`` in the brief, divided by the best claim's)::
 
@@ -31,11 +32,16 @@ How a claim is scored (``score`` in the brief, divided by the best claim's)::
     position  the centre's index in its article: news says the point first
 
 Sentences under ``min_words`` (8) or over ``max_words`` (60) score a tenth.
-The list is then ordered greedily, an MMR by concept coverage: each next
-claim maximises ``score * share of its concept weight not yet covered``,
-and a claim whose centre is at cosine >= ``redundancy`` (0.5) to any
-sentence of an earlier claim repeats it and goes to the end. The summary
-and every theme section read this order, so none says a thing twice.
+
+How claims are ordered: by ``agreement`` (most outlets first), then by
+score. Repeats are chosen first and ordered after: going down that order, a
+claim whose centre is at cosine >= ``redundancy`` (0.5) to any sentence of
+a claim already kept says it again; it names that claim in ``repeats`` and
+goes after every kept claim. The brief's summary and theme sections show
+kept claims only, so none says a thing twice and the best-backed comes first.
+
+``summarize`` chooses its sentences differently, for a word budget
+(``briefing.rank.summary``).
 """
 
 from __future__ import annotations
@@ -46,11 +52,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from briefing.model import Article, Claim, Fact
-from briefing.rank.claims import concept_weights, draft, finish_claim, order_by_novelty
+from briefing.rank.claims import concept_weights, draft, finish_claim, order_without_repeats
 from briefing.rank.config import RankConfig
 from briefing.rank.quantities import conflicting, quantities
 from briefing.rank.similarity import cross_source, lexrank, neighbour_graph, star_clusters, vectorize
 from briefing.rank.sources import agreement, original_of, outlet_key, report_of
+from briefing.rank.summary import summarize
 
 __all__ = [
     "RankConfig",
@@ -80,11 +87,21 @@ def rank(
         draft(facts, members, weights, articles_by_id, config)
         for members in star_clusters(facts, graph, centrality, join=config.same_claim)
     ]
-    ordered = order_by_novelty(drafts, graph, weights, redundancy=config.redundancy)
+    order, repeats = order_without_repeats(drafts, graph, redundancy=config.redundancy)
     best = max((draft.score for draft in drafts), default=0.0) or 1.0
+    article_order = {article_id: index for index, article_id in enumerate(articles_by_id)}
+    claim_id = {index: f"C{number}" for number, index in enumerate(order, 1)}
     return [
-        finish_claim(f"C{number}", draft, facts, articles_by_id, draft.score / best)
-        for number, draft in enumerate(ordered, 1)
+        finish_claim(
+            claim_id[index],
+            drafts[index],
+            facts,
+            articles_by_id,
+            drafts[index].score / best,
+            article_order=article_order,
+            repeats=claim_id[repeats[index]] if index in repeats else None,
+        )
+        for index in order
     ]
 
 
@@ -106,17 +123,3 @@ def group_facts(
         return []
     graph, centrality = link_facts(facts, {article.id: article for article in articles}, config=config)
     return star_clusters(facts, graph, centrality, join=config.same_claim)
-
-
-def summarize(claims: Sequence[Claim], *, words: int = 100) -> str:
-    """A plain extractive summary: whole claim sentences in rank order, as many
-    as fit in ``words`` words (a sentence that would overflow is skipped)."""
-    chosen, used = [], 0
-    for claim in claims:
-        length = len(claim.text.split())
-        if used + length <= words:
-            chosen.append(" ".join(claim.text.split()))
-            used += length
-        if used >= words:
-            break
-    return " ".join(chosen)

@@ -3,23 +3,18 @@
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import scipy.sparse as sp
 
 from briefing.model import Article, Claim, Fact, Support
 from briefing.rank.config import RankConfig
+from briefing.rank.similarity import concepts
 from briefing.rank.sources import agreement
-
-
-def concepts(fact: Fact) -> set[tuple[str, str]]:
-    """Pairs of neighbouring content lemmas: small units of meaning that
-    sources share when they report the same thing."""
-    return set(zip(fact.lemmas, fact.lemmas[1:]))
 
 
 def concept_weights(facts: Sequence[Fact], reports_by_source: Mapping[str, str]) -> Counter:
@@ -33,11 +28,11 @@ def concept_weights(facts: Sequence[Fact], reports_by_source: Mapping[str, str])
 
 @dataclass(frozen=True)
 class Draft:
-    """A claim before ordering: its facts (centre first) and standalone score."""
+    """A claim before ordering: its facts (centre first), outlets and standalone score."""
 
     members: tuple[int, ...]
     score: float
-    concepts: frozenset[tuple[str, str]]
+    outlets: int
 
 
 def draft(
@@ -62,7 +57,7 @@ def draft(
         / (1 + centre.position)
         * fitness
     )
-    return Draft(tuple(members), float(score), shared)
+    return Draft(tuple(members), float(score), outlets)
 
 
 def theme_factor(fact: Fact) -> float:
@@ -84,8 +79,11 @@ def _published(fact: Fact, articles_by_id: Mapping[str, Article]) -> date | None
 
 
 def _claim_date(facts: Sequence[Fact], members: Sequence[int]) -> date | None:
-    """The event date most members give; on a tie, the centre's, else the earliest."""
-    dates = Counter(facts[i].event_date for i in members if facts[i].event_date)
+    """The event date most members give to the day; on a tie, the centre's, else the
+    earliest. A "next month" or "last week" is no day and dates no claim."""
+    dates = Counter(
+        facts[i].event_date for i in members if facts[i].event_date and facts[i].event_date_precision == "day"
+    )
     if not dates:
         return None
     top = max(dates.values())
@@ -94,44 +92,34 @@ def _claim_date(facts: Sequence[Fact], members: Sequence[int]) -> date | None:
     return centre if centre in tied else tied[0]
 
 
-def order_by_novelty(
-    drafts: Sequence[Draft],
-    graph: sp.csr_matrix,
-    weights: Counter,
-    *,
-    redundancy: float,
-) -> list[Draft]:
-    """Greedy MMR by concept coverage (lazy, as the gain only ever shrinks):
-    take the draft with the best score times share of still-uncovered concept
-    weight; a draft whose sentence is as alike as ``redundancy`` to any sentence
-    of a taken claim repeats it, and goes last (best score first)."""
-    covered: set[tuple[str, str]] = set()
-    taken_facts: set[int] = set()
-    heap = [(-draft.score, index) for index, draft in enumerate(drafts)]
-    heapq.heapify(heap)
-    ordered, repeats = [], []
-    while heap:
-        _, index = heapq.heappop(heap)
-        draft = drafts[index]
-        centre = draft.members[0]
+def best_first(drafts: Sequence[Draft]) -> list[int]:
+    """Draft indices by outlets, then score: what more outlets report leads."""
+    return sorted(range(len(drafts)), key=lambda index: (-drafts[index].outlets, -drafts[index].score, index))
+
+
+def order_without_repeats(
+    drafts: Sequence[Draft], graph: sp.csr_matrix, *, redundancy: float
+) -> tuple[list[int], dict[int, int]]:
+    """Select, then order. Going best first (``best_first``), a draft whose centre is as
+    alike as ``redundancy`` to any sentence of a draft already kept says that one again.
+    Returns the draft indices, kept ones best first and then the repeats best first, and
+    for each repeat the index of the draft it repeats (the most alike)."""
+    owner = np.full(graph.shape[0], -1)
+    kept, repeats = [], {}
+    for index in best_first(drafts):
+        centre = drafts[index].members[0]
         lo, hi = graph.indptr[centre], graph.indptr[centre + 1]
-        if any(
-            similarity >= redundancy and neighbour in taken_facts
+        alike = [
+            (-similarity, int(owner[neighbour]))
             for neighbour, similarity in zip(graph.indices[lo:hi], graph.data[lo:hi])
-        ):
-            repeats.append(index)
+            if similarity >= redundancy and owner[neighbour] >= 0
+        ]
+        if alike:
+            repeats[index] = min(alike)[1]
             continue
-        total = sum(weights[concept] for concept in draft.concepts)
-        fresh = sum(weights[concept] for concept in draft.concepts - covered)
-        gain = draft.score * (fresh / total if total else 1.0)
-        if heap and gain < -heap[0][0]:
-            heapq.heappush(heap, (-gain, index))
-            continue
-        ordered.append(draft)
-        covered |= draft.concepts
-        taken_facts.update(draft.members)
-    repeats.sort(key=lambda index: (-drafts[index].score, index))
-    return ordered + [drafts[index] for index in repeats]
+        kept.append(index)
+        owner[list(drafts[index].members)] = index
+    return kept + list(repeats), repeats
 
 
 def finish_claim(
@@ -140,16 +128,19 @@ def finish_claim(
     facts: Sequence[Fact],
     articles_by_id: Mapping[str, Article],
     score: float,
+    *,
+    article_order: Mapping[str, int],
+    repeats: str | None = None,
 ) -> Claim:
-    """The claim as the brief shows it: centre sentence, one best sentence per source."""
+    """The claim as the brief shows it: centre sentence, one best sentence per source
+    (in article order), and the id of the claim it says again, if any."""
     members = [facts[i] for i in draft.members]
     centre = members[0]
-    article_order = {article_id: index for index, article_id in enumerate(articles_by_id)}
     best_by_source: dict[str, Fact] = {}
     for fact in members:  # centre first, then by likeness to it
         best_by_source.setdefault(fact.source, fact)
     support = tuple(
-        Support(source, fact.sentence)
+        Support(source, fact.sentence, fact.position)
         for source, fact in sorted(
             best_by_source.items(), key=lambda item: article_order.get(item[0], len(article_order))
         )
@@ -164,10 +155,11 @@ def finish_claim(
         id=claim_id,
         text=centre.sentence,
         score=round(score, 4),
-        agreement=agreement(best_by_source, articles_by_id),
+        agreement=draft.outlets,
         support=support,
         date=_claim_date(facts, draft.members),
         themes=themes,
         entities=entities,
         speaker=centre.speaker,
+        repeats=repeats,
     )

@@ -71,6 +71,8 @@ def quantities(fact: Fact) -> dict[str, set[float]]:
     Years, clock times, calendar days and ordinals are left out: they differ
     between reports of one event without anyone disagreeing.
     """
+    if not fact.numbers:
+        return {}
     wanted = set()
     for number in fact.numbers:
         match = _AMOUNT.search(number)
@@ -101,5 +103,9 @@ def quantities(fact: Fact) -> dict[str, set[float]]:
 
 def conflicting(first: Fact, second: Fact) -> tuple[str, ...]:
     """What the two facts count differently: units both count, with no value in common."""
-    a, b = quantities(first), quantities(second)
-    return tuple(sorted(unit for unit in a.keys() & b.keys() if not a[unit] & b[unit]))
+    return differing(quantities(first), quantities(second))
+
+
+def differing(first: dict[str, set[float]], second: dict[str, set[float]]) -> tuple[str, ...]:
+    """The units two sets of ``quantities`` both count, with no value in common."""
+    return tuple(sorted(unit for unit in first.keys() & second.keys() if not first[unit] & second[unit]))

@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from briefing.model import Fact
-from briefing.rank.quantities import conflicting
+from briefing.rank.quantities import differing, quantities
 
 DATED = ("explicit", "relative")
 """Event-date bases that come from the text itself, not from the publication date."""
@@ -27,6 +27,12 @@ def features(fact: Fact) -> tuple[str, ...]:
     if fact.event_date and fact.event_date_basis in DATED:
         extra.append(f"date:{fact.event_date.isoformat()}")
     return tuple(fact.lemmas) + tuple(extra)
+
+
+def concepts(fact: Fact) -> set[tuple[str, str]]:
+    """Pairs of neighbouring content lemmas: small units of meaning that
+    sources share when they report the same thing."""
+    return set(zip(fact.lemmas, fact.lemmas[1:]))
 
 
 def _given(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -120,16 +126,26 @@ def star_clusters(
     facts: Sequence[Fact], graph: sp.csr_matrix, centrality: np.ndarray, *, join: float
 ) -> list[list[int]]:
     """Group facts into claims: the most central unclaimed fact takes every
-    unclaimed neighbour at least ``join`` alike that does not contradict its
-    figures. Members must resemble the centre itself, so no chains form."""
+    unclaimed neighbour at least ``join`` alike that shares one of its concepts
+    (two short sentences with a word or two in common are not one claim) and
+    does not contradict its figures. Members must resemble the centre itself,
+    so no chains form."""
     order = sorted(range(len(facts)), key=lambda i: (-centrality[i], facts[i].source, facts[i].position, i))
     claimed = np.zeros(len(facts), dtype=bool)
+    amounts: dict[int, dict[str, set[float]]] = {}
+
+    def counted(index: int) -> dict[str, set[float]]:
+        if index not in amounts:
+            amounts[index] = quantities(facts[index])
+        return amounts[index]
+
     clusters = []
     for centre in order:
         if claimed[centre]:
             continue
         claimed[centre] = True
         members = [centre]
+        centre_concepts = concepts(facts[centre])
         lo, hi = graph.indptr[centre], graph.indptr[centre + 1]
         for neighbour, similarity in sorted(
             zip(graph.indices[lo:hi], graph.data[lo:hi]), key=lambda pair: (-pair[1], pair[0])
@@ -137,7 +153,8 @@ def star_clusters(
             if (
                 similarity >= join
                 and not claimed[neighbour]
-                and not conflicting(facts[centre], facts[neighbour])
+                and not centre_concepts.isdisjoint(concepts(facts[neighbour]))
+                and not differing(counted(centre), counted(int(neighbour)))
             ):
                 claimed[neighbour] = True
                 members.append(int(neighbour))
