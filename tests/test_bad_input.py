@@ -405,6 +405,51 @@ def _(tmp, mp):
     return Bad([pattern], pattern)
 
 
+def sidecar_applied(sources: list[dict]) -> None:
+    assert [(Path(source["path"]).name, source["outlet"]) for source in sources] == [("story.txt", "Sidecar Times")]
+
+
+@case("glob matching a sidecar and a stylesheet too", None, kept=True, check=sidecar_applied)
+def _(tmp, mp):
+    folder = tmp / "globbed"
+    write(folder / "story.txt", BODY)
+    write(folder / "sources.toml", '["story.txt"]\noutlet = "Sidecar Times"\n')
+    write(folder / "style.css", "body { color: red }")
+    return Bad([str(folder / "*")], str(folder / "*"))
+
+
+@case("glob matching only data files", r"^no article files match this pattern$")
+def _(tmp, mp):
+    write(tmp / "style.css", "body { color: red }")
+    write(tmp / "data.json", '{"text": "not an article file"}')
+    return Bad([str(tmp / "*.*s*")], str(tmp / "*.*s*"))
+
+
+def marked_as_copy(sources: list[dict]) -> None:
+    assert len(sources) == 2 and sources[0]["duplicate_of"] is None and sources[1]["duplicate_of"] == sources[0]["id"]
+
+
+@case("the same file named twice", None, kept=True, check=marked_as_copy)
+def _(tmp, mp):
+    bad = write(tmp / "twice.md", front_matter(title="Twice", outlet="Lakeside Courier", date="2021-04-05"))
+    return Bad([bad.where, bad.where], bad.where)
+
+
+@case("only a byte order mark", r"^empty file \(whitespace only\)$")
+def _(tmp, mp):
+    return write(tmp / "bom-only.txt", "\ufeff".encode("utf-8"))
+
+
+@case("JSON Lines with blank lines only", r"^empty file \(whitespace only\)$")
+def _(tmp, mp):
+    return write(tmp / "blank.jsonl", "\n\n  \n")
+
+
+@case("form feeds and stray escape codes", None, kept=True)
+def _(tmp, mp):
+    return write(tmp / "escapes.txt", BODY.replace("\n", "\f", 1).replace("water", "\x1b[1mwater\x1b[0m", 1))
+
+
 @case("folder with no articles", r"no article files")
 def _(tmp, mp):
     folder = tmp / "assets"
@@ -739,3 +784,10 @@ def test_a_single_50000_word_line_builds_in_bounded_time(goods, tmp_path: Path):
     assert result.returncode == 0, result.stderr
     brief = json.loads(next(out.glob("*.json")).read_text())
     assert str(path) in [source["path"] for source in brief["sources"]]
+
+
+def test_stray_control_characters_are_dropped_and_a_form_feed_breaks_the_paragraph(tmp_path: Path):
+    path = tmp_path / "escapes.txt"
+    path.write_bytes(b"First paragraph ends here.\x0cSecond \x1b[1mparagraph\x1b[0m starts.\x07\n")
+    [article] = read_inputs([path]).articles
+    assert article.text == "First paragraph ends here.\n\nSecond [1mparagraph[0m starts.\n"

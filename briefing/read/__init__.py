@@ -84,9 +84,13 @@ class Reader:
             self.read_path(path)
         elif GLOB_CHARS & set(name):
             matches = sorted(glob.glob(name, recursive=True))
+            # The user named a pattern, not each file: leave out what a folder walk leaves out.
+            wanted = [match for match in matches if Path(match).is_dir() or is_article_name(Path(match).name)]
             if not matches:
                 self.skip(name, "no files match this pattern")
-            for match in matches:
+            elif not wanted:
+                self.skip(name, "no article files match this pattern")
+            for match in wanted:
                 self.read_input(match) if Path(match).is_dir() else self.read_path(Path(match))
         else:
             self.skip(name, "no such file or directory")
@@ -205,11 +209,14 @@ def walk_files(folder: Path, skip) -> Iterator[Path]:
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):
-            if name.startswith(".") or name in SIDECAR_NAMES:
-                continue
-            if Path(name).suffix.lower() in NOT_ARTICLES:
-                continue
-            yield Path(root) / name
+            if is_article_name(name):
+                yield Path(root) / name
+
+
+def is_article_name(name: str) -> bool:
+    """Whether a file found in a folder or by a pattern may be an article: not hidden,
+    not a sidecar, not a data file."""
+    return not (name.startswith(".") or name in SIDECAR_NAMES or Path(name).suffix.lower() in NOT_ARTICLES)
 
 
 def file_date(path: Path) -> date | None:
