@@ -370,3 +370,29 @@ def test_a_title_with_a_line_break_cannot_add_mail_headers(tmp_path, capsys):
     if code == 0:
         message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
         assert message.get_all("Bcc") is None and "\n" not in message["Subject"]
+
+
+def test_terminal_escape_codes_in_articles_never_reach_the_terminal(tmp_path, capsys):
+    story = tmp_path / "story.txt"
+    story.write_bytes(
+        b"The energy minister \x1b]0;owned\x07signed the gas pipeline deal in Islamabad on Monday.\n\n"
+        b"Officials said the \x1b[2Jpipeline would carry gas to Lahore from next year.\n"
+    )
+    code = main(["summarize", str(story), "--no-cache"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "signed the gas pipeline deal" in captured.out
+    assert "\x1b" not in captured.out + captured.err and "\x07" not in captured.out
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "briefing/cli.py LevelPrefixFormatter: a file name holding terminal escape codes is written raw into the "
+    "warning line (it only joins whitespace); show control characters escaped, e.g. with repr-style \\x1b"))
+def test_terminal_escape_codes_in_file_names_never_reach_the_terminal(tmp_path, capsys):
+    (tmp_path / "\x1b[2Jempty.txt").write_bytes(b"")
+    good = tmp_path / "good.txt"
+    good.write_text("The energy minister signed the gas pipeline deal in Islamabad on Monday.\n")
+    main(["summarize", str(tmp_path), "--no-cache"])
+    err = capsys.readouterr().err
+    assert "empty.txt: empty file" in err
+    assert "\x1b" not in err
