@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except BriefingError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"internal error: {type(error).__name__}: {error} "
+            f"internal error: {type(error).__name__}: {one_line(str(error))} "
             "(this is a bug in briefing; rerun with --debug for the traceback)",
             file=sys.stderr,
         )
@@ -149,9 +149,16 @@ def configure_logging(verbose: bool, quiet: bool) -> None:
         log.setLevel(logging.WARNING)
 
 
+def one_line(text: str) -> str:
+    """A message as one terminal-safe line: whitespace runs joined, other
+    control characters (escape codes in a file name) shown escaped."""
+    joined = " ".join(text.split())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in joined)
+
+
 class LevelPrefixFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        message = " ".join(super().format(record).split())  # always one line
+        message = one_line(super().format(record))
         if record.levelno >= logging.WARNING:
             return f"{record.levelname.lower()}: {message}"
         return message

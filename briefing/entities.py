@@ -35,7 +35,7 @@ PERSON_LIKE = ("PERSON", "ORG", "GPE")
 _EDGE_JUNK = " \t\n\"'“”‘’«»()[]{}<>,.;:!?-–—#@*_=/\\|"
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
-_PARENTHESES = re.compile(r"\s*\([^)]*(?:\)|$)")
+_PARENTHESES = re.compile(r"(?<!\s)\s*\([^)]*(?:\)|$)|^\s*\([^)]*(?:\)|$)")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,8 @@ def build_email(
     HTML part with every style inlined. No To/From gives a draft .eml."""
     options = options or RenderOptions()
     message = EmailMessage()
-    message["Subject"] = subject or default_subject(brief)
+    # One line, whatever the title holds: a line break would start a new header.
+    message["Subject"] = " ".join((subject or default_subject(brief)).split())
     recipients = [to] if isinstance(to, str) else list(to or ())
     try:
         if sender:

@@ -515,9 +515,7 @@ def _(tmp, mp):
     return Bad([str(tmp / "locked")], bad.where)
 
 
-@case("file name with a newline in it", r"empty file", alone_marks=(pytest.mark.xfail(
-    reason="briefing/cli.py main() prints f'error: {error}' as is: a newline in a file name splits the error line in two "
-    "(the warning formatter already joins whitespace; do the same for the error line)", strict=True),))
+@case("file name with a newline in it", r"empty file")
 def _(tmp, mp):
     bad = write(tmp / "two\nlines.txt", b"")
     return Bad(bad.inputs, str(tmp / "two lines.txt"))  # the warning stays one line

@@ -250,10 +250,7 @@ def test_markup_in_articles_is_escaped_and_shown_as_text(rendered, name):
 
 @pytest.mark.parametrize("name", [
     "html",
-    pytest.param("email", marks=pytest.mark.xfail(strict=True, reason=(
-        "briefing/render/view.py link_url returns an http(s) URL unchanged, so a source url "
-        "'https://ok.example/\"><script>alert(1)</script>' keeps raw <script> text in the email HTML "
-        "once css_inline re-serializes the href (it escapes only & and \"); percent-encode <, >, \", ' and spaces"))),
+    "email",
     "pdf-html",
 ])
 def test_no_raw_script_text_in_html_outputs(rendered, name):
@@ -336,9 +333,6 @@ def test_external_entities_in_feeds_and_pages_are_not_expanded(tmp_path):
         assert PASSWD_LINE not in article.text and "root:" not in (article.title or "") + (article.outlet or "")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "styles/print.css (render): no overflow-wrap/word-break for claim and source text, so a 3,000-character "
-    "word runs thousands of points past the right edge of a 595 pt A4 page in the PDF"))
 def test_very_long_words_stay_on_the_pdf_page(rendered):
     document = pypdfium2.PdfDocument(rendered.outputs["pdf"])
     assert LONG_WORD[:200] in pdf_text(rendered.outputs["pdf"]).replace(" ", "")
@@ -357,9 +351,6 @@ def test_a_title_never_places_an_output_outside_its_folder(rendered, title, tmp_
         assert path.parent == tmp_path and not path.name.startswith(".")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "briefing/mail.py build_email: a title with a line break reaches message['Subject'] and the email "
-    "library raises ValueError, a bare exception (exit 70); join the title's whitespace for the subject"))
 def test_a_title_with_a_line_break_cannot_add_mail_headers(tmp_path, capsys):
     inputs = write_inputs(tmp_path / "in")
     eml = tmp_path / "out.eml"
@@ -385,9 +376,6 @@ def test_terminal_escape_codes_in_articles_never_reach_the_terminal(tmp_path, ca
     assert "\x1b" not in captured.out + captured.err and "\x07" not in captured.out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "briefing/cli.py LevelPrefixFormatter: a file name holding terminal escape codes is written raw into the "
-    "warning line (it only joins whitespace); show control characters escaped, e.g. with repr-style \\x1b"))
 def test_terminal_escape_codes_in_file_names_never_reach_the_terminal(tmp_path, capsys):
     (tmp_path / "\x1b[2Jempty.txt").write_bytes(b"")
     good = tmp_path / "good.txt"

@@ -168,9 +168,6 @@ KNOWN_SLOW = {
         "briefing/rank/quantities.py _PREVIOUS_WORD: ([A-Za-z]+)\\.?\\s*$ searched over the whole sentence before "
         "each number is quadratic in a long run of letters (and re-scans the prefix for every number); anchor it "
         "with (?<![A-Za-z]) or search only the last few dozen characters"),
-    "briefing.entities._PARENTHESES": (
-        "briefing/entities.py _PARENTHESES: a leading \\s* makes .sub quadratic in a run of whitespace (low risk: "
-        "the name is whitespace-normalized first); (?<!\\s)\\s*\\( is linear"),
 }
 
 

@@ -8,13 +8,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from briefing.model import Article, Brief, Claim
 
+URL_SAFE_CHARACTERS = "/:?#[]@!$&()*+,;=%~-._"  # RFC 3986 reserved and unreserved, less ' < > " and space
 RELIABLE_DATE_BASES = frozenset({"header", "front_matter", "html", "feed"})
 DATE_BASIS_NOTES = {
     "dateline": "date from the dateline",
@@ -325,7 +326,9 @@ def markdown_url(url: str) -> str:
 def link_url(url: str | None) -> str:
     """The URL when it is safe to link (http or https), else ''."""
     if url and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
-        return url.strip()
+        # Characters that could close the attribute or open a tag are encoded,
+        # since css_inline re-serializes href escaping only & and ".
+        return quote(url.strip(), safe=URL_SAFE_CHARACTERS)
     return ""
 
 
