@@ -94,7 +94,7 @@ def make_parser() -> argparse.ArgumentParser:
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
                         help="article files, folders (recursed), globs, or - for stdin")
-    parser.add_argument("--title", help="the brief's title (default: from its main subjects)")
+    parser.add_argument("--title", type=parse_title, help="the brief's title (default: from its main subjects)")
     parser.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
                         help="the brief's date (default: newest publication date)")
     parser.add_argument("--themes", type=Path, metavar="FILE.toml", help="extend the default theme taxonomy")
@@ -120,6 +120,13 @@ def parse_formats(text: str) -> tuple[str, ...]:
             f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
         )
     return formats
+
+
+def parse_title(text: str) -> str:
+    title = " ".join(text.split())
+    if not title:
+        raise argparse.ArgumentTypeError("the title is empty")
+    return title
 
 
 def parse_date(text: str) -> date:

@@ -24,8 +24,9 @@ SMTP_TIMEOUT = 30  # seconds
 
 
 def default_subject(brief: Brief) -> str:
-    """'Briefing: <title> (as of 25 February 2022)'."""
-    return f"Briefing: {brief.title} (as of {long_date(brief.as_of)})"
+    """'Briefing: <title> (as of 25 February 2022)', saying "Briefing" once."""
+    title = brief.title if brief.title.lower().startswith("briefing") else f"Briefing: {brief.title}"
+    return f"{title} (as of {long_date(brief.as_of)})"
 
 
 def build_email(

@@ -98,3 +98,9 @@ def test_summarize_respects_the_word_limit(examples_dir: Path):
     assert result.returncode == 0, result.stderr
     words = result.stdout.split()
     assert 20 <= len(words) <= 60
+
+
+def test_blank_title_is_a_usage_error(tmp_path: Path):
+    result = run("build", str(tmp_path), "--title", "   ")
+    assert result.returncode == 2
+    assert "the title is empty" in result.stderr

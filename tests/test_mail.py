@@ -324,3 +324,13 @@ def test_starttls_is_used_when_the_server_offers_it(
     send_email(message, address)  # the server refuses mail before STARTTLS
     [envelope] = inbox.envelopes
     assert envelope.rcpt_tos == ["minister@example.org"]
+
+
+def test_subject_says_briefing_once_whatever_the_title():
+    from dataclasses import replace
+
+    from briefing.mail import default_subject
+
+
+    assert default_subject(replace(sample_brief(), title="Briefing: Gas talks")).count("Briefing") == 1
+    assert default_subject(replace(sample_brief(), title="Gas talks")).startswith("Briefing: Gas talks (as of ")
