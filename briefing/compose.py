@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from briefing.model import Article, Brief, Claim, Divergence, Fact, Taxonomy, ThemeSection, TimelineEntry
-from briefing.rank import RankConfig, conflicting, group_facts, link_facts, outlet_key, quantities
+from briefing.rank import RankConfig, group_facts, link_facts, outlet_key, quantities
+from briefing.rank.quantities import differing
 from briefing.rank.similarity import DATED
 
 SUMMARY_CLAIMS = 6
@@ -101,6 +102,7 @@ def divergences(
     config = RankConfig()
     graph, _ = link_facts(backed, articles_by_id, config=config)
     graph = graph.tocoo()
+    amounts = [quantities(fact) for fact in backed]
     found: dict[tuple[str, str], tuple[Claim, Claim, tuple[str, ...]]] = {}
     for i, j, similarity in zip(graph.row, graph.col, graph.data):
         first, second = backed[i], backed[j]
@@ -108,7 +110,7 @@ def divergences(
             continue
         if similarity < config.same_claim and not set(first.entities) & set(second.entities):
             continue  # only a little alike, and about nobody in common: two events
-        units = conflicting(first, second)
+        units = differing(amounts[i], amounts[j])
         a, b = claim_of[(first.source, first.sentence)], claim_of[(second.source, second.sentence)]
         if not units or a.id == b.id:
             continue

@@ -8,6 +8,7 @@ sentences fit in memory.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,7 +69,7 @@ def neighbour_graph(
     frequent = np.bincount(vectors.indices, minlength=vectors.shape[1]) > common
     rare, shared = vectors[:, ~frequent].tocsr(), vectors[:, frequent].tocsr()
     shared_norm = np.sqrt(np.asarray(shared.multiply(shared).sum(axis=1)).ravel())
-    transposed = rare.T.tocsc()
+    transposed = rare.T.tocsr()
     rows, cols, sims = [], [], []
     for start in range(0, n, block):
         product = (rare[start : start + block] @ transposed).tocoo()
@@ -132,12 +133,8 @@ def star_clusters(
     so no chains form."""
     order = sorted(range(len(facts)), key=lambda i: (-centrality[i], facts[i].source, facts[i].position, i))
     claimed = np.zeros(len(facts), dtype=bool)
-    amounts: dict[int, dict[str, set[float]]] = {}
-
-    def counted(index: int) -> dict[str, set[float]]:
-        if index not in amounts:
-            amounts[index] = quantities(facts[index])
-        return amounts[index]
+    counted = cache(lambda index: quantities(facts[index]))  # each fact read once, if ever
+    wording = cache(lambda index: concepts(facts[index]))
 
     clusters = []
     for centre in order:
@@ -145,7 +142,7 @@ def star_clusters(
             continue
         claimed[centre] = True
         members = [centre]
-        centre_concepts = concepts(facts[centre])
+        centre_concepts = wording(centre)
         lo, hi = graph.indptr[centre], graph.indptr[centre + 1]
         for neighbour, similarity in sorted(
             zip(graph.indices[lo:hi], graph.data[lo:hi]), key=lambda pair: (-pair[1], pair[0])
@@ -153,7 +150,7 @@ def star_clusters(
             if (
                 similarity >= join
                 and not claimed[neighbour]
-                and not centre_concepts.isdisjoint(concepts(facts[neighbour]))
+                and not centre_concepts.isdisjoint(wording(int(neighbour)))
                 and not differing(counted(centre), counted(int(neighbour)))
             ):
                 claimed[neighbour] = True
