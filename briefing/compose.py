@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import cache
 
 from briefing.model import Article, Brief, Claim, Divergence, Fact, Taxonomy, ThemeSection, TimelineEntry
 from briefing.rank import RankConfig, group_facts, link_facts, outlet_key, quantities
@@ -102,7 +103,7 @@ def divergences(
     config = RankConfig()
     graph, _ = link_facts(backed, articles_by_id, config=config)
     graph = graph.tocoo()
-    amounts = [quantities(fact) for fact in backed]
+    amounts = cache(lambda index: quantities(backed[index]))  # read only for pairs that get this far
     found: dict[tuple[str, str], tuple[Claim, Claim, tuple[str, ...]]] = {}
     for i, j, similarity in zip(graph.row, graph.col, graph.data):
         first, second = backed[i], backed[j]
@@ -110,7 +111,7 @@ def divergences(
             continue
         if similarity < config.same_claim and not set(first.entities) & set(second.entities):
             continue  # only a little alike, and about nobody in common: two events
-        units = differing(amounts[i], amounts[j])
+        units = differing(amounts(i), amounts(j))
         a, b = claim_of[(first.source, first.sentence)], claim_of[(second.source, second.sentence)]
         if not units or a.id == b.id:
             continue

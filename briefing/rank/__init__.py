@@ -34,14 +34,16 @@ How a claim is scored (``score`` in the brief, divided by the best claim's)::
 Sentences under ``min_words`` (8) or over ``max_words`` (60) score a tenth.
 
 How claims are ordered: by ``agreement`` (most outlets first), then by
-score. Repeats are chosen first and ordered after: going down that order, a
-claim whose centre is at cosine >= ``redundancy`` (0.5) to any sentence of
-a claim already kept says it again; it names that claim in ``repeats`` and
-goes after every kept claim. The brief's summary and theme sections show
-kept claims only, so none says a thing twice and the best-backed comes first.
+score, with repeats set aside before the order is read. Going down that
+order, a claim whose centre is at cosine >= ``redundancy`` (0.5) to any
+sentence of a claim already kept says it again: it names that claim in
+``repeats`` and goes after every kept claim. The brief's summary and theme
+sections show kept claims only, so none says a thing twice and what the
+most outlets report comes first.
 
-``summarize`` chooses its sentences differently, for a word budget
-(``briefing.rank.summary``).
+``summarize`` packs a word budget instead (``briefing.rank.summary``: the
+supporting sentences whose shared word pairs weigh most, an integer
+programme as in the ICSI summarizer).
 """
 
 from __future__ import annotations
