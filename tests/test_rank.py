@@ -9,6 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from factbuilder import article, facts_of
 
+from briefing.model import Support
 from briefing.rank import (
     RankConfig,
     agreement,
@@ -18,7 +19,6 @@ from briefing.rank import (
     rank,
     summarize,
 )
-from briefing.model import Support
 from briefing.rank.similarity import neighbour_graph, vectorize
 from briefing.rank.summary import concept_weights, copies_folded, sentence_concepts
 

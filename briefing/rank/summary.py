@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
@@ -58,26 +59,45 @@ Concept = tuple[str, str]
 def summarize(claims: Sequence[Claim], *, words: int = 100) -> str:
     """At most ``words`` words of whole supporting sentences that together cover
     the most concept weight; the rank-order head when nothing is widely shared."""
-    limits = RankConfig()
     supports = [(rank, support) for rank, claim in enumerate(claims) for support in claim.support]
     weights = concept_weights([support for _, support in supports])
-    candidates, seen = [], set()
-    for rank, support in supports:
-        length = len(support.sentence.split())
-        text = " ".join(support.sentence.split())
-        if limits.min_words <= length <= min(limits.max_words, words) and text not in seen:
-            seen.add(text)
-            candidates.append((rank, support))
-    concepts = [sentence_concepts(support.sentence) & weights.keys() for _, support in candidates]
-    value = [sum(weights[concept] for concept in found) / len(support.sentence.split())
-             for found, (_, support) in zip(concepts, candidates)]
-    best = sorted(range(len(candidates)), key=lambda index: (-value[index], index))[:CANDIDATES]
-    best = [index for index in sorted(best) if concepts[index]]
-    chosen = choose([concepts[i] for i in best], weights, [len(candidates[i][1].sentence.split()) for i in best], words)
+    candidates = richest(sentence_candidates(supports, words=words), weights)
+    chosen = choose(
+        [concepts for _, _, concepts in candidates],
+        weights,
+        [len(support.sentence.split()) for _, support, _ in candidates],
+        words,
+    )
     if not chosen:
         return head(claims, words=words)
-    picked = sorted((candidates[best[i]] for i in chosen), key=lambda item: (item[0], item[1].position or 0))
+    picked = sorted((candidates[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position or 0))
     return " ".join(" ".join(support.sentence.split()) for _, support in picked)
+
+
+def sentence_candidates(supports: Sequence[tuple[int, Support]], *, words: int) -> list[tuple[int, Support]]:
+    """Each distinct supporting sentence of a sensible length that fits the budget, with its claim's rank."""
+    limits = RankConfig()
+    candidates, seen = [], set()
+    for rank, support in supports:
+        text = " ".join(support.sentence.split())
+        if limits.min_words <= len(text.split()) <= min(limits.max_words, words) and text not in seen:
+            seen.add(text)
+            candidates.append((rank, support))
+    return candidates
+
+
+def richest(
+    candidates: Sequence[tuple[int, Support]], weights: dict[Concept, float]
+) -> list[tuple[int, Support, frozenset[Concept]]]:
+    """The ``CANDIDATES`` sentences with the most concept weight per word, in their
+    first order, each with its weighed concepts; sentences with none are left out."""
+    found = [sentence_concepts(support.sentence) & weights.keys() for _, support in candidates]
+    density = [
+        sum(weights[concept] for concept in concepts) / len(support.sentence.split())
+        for concepts, (_, support) in zip(found, candidates)
+    ]
+    best = sorted(range(len(candidates)), key=lambda index: (-density[index], index))[:CANDIDATES]
+    return [(*candidates[index], found[index]) for index in sorted(best) if found[index]]
 
 
 def head(claims: Sequence[Claim], *, words: int) -> str:
@@ -98,7 +118,7 @@ def sentence_concepts(sentence: str) -> frozenset[Concept]:
     tokens = _WORD.findall(sentence.casefold())
     return frozenset(
         (first, second)
-        for first, second in zip(tokens, tokens[1:])
+        for first, second in pairwise(tokens)
         if not (first in STOP_WORDS and second in STOP_WORDS)
     )
 
