@@ -198,3 +198,7 @@ def test_real_articles_give_a_traceable_ordered_brief(seeds_dir):
     assert [entry.date for entry in brief.timeline] == sorted(entry.date for entry in brief.timeline)
     for entry in brief.timeline:
         assert any(entry.text in texts[source] for source in entry.sources)
+    # Four of the five outlets report the Pakistan Stream pipeline: it leads.
+    shown = brief.summary + tuple(claim for section in brief.themes for claim in section.claims)
+    assert brief.summary[0].agreement == max(claim.agreement for claim in shown) == 4
+    assert "Pakistan Stream" in brief.summary[0].text
