@@ -4,8 +4,10 @@ One file per article under ``user_cache_dir("briefing")/facts`` (or
 ``$BRIEFING_CACHE_DIR/facts``), named by a hash of everything the facts
 depend on: the article's text and the metadata extraction reads (published
 date, outlet, title), the model's name and version, the taxonomy and alias
-tables, ``briefing.__version__`` and ``CACHE_SCHEMA``. Change any of these and
-exactly the entries that depend on it stop matching.
+tables, and the code (``briefing.__version__``, ``CACHE_SCHEMA`` and a digest
+of the package's source, so a changed extractor never serves stale facts,
+even between releases). Change any of these and exactly the entries that
+depend on it stop matching.
 
 Facts are stored without their source id ("S1" depends on input order, not
 content) and stamped with the article's id when read back. Writes go to a
@@ -30,6 +32,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from briefing import __version__
@@ -69,9 +72,22 @@ def max_cache_bytes() -> int:
 def analysis_context(model_label: str, taxonomy: object, aliases: object) -> str:
     """A digest of everything besides the article that the facts depend on."""
     digest = hashlib.sha256()
-    for part in (__version__, str(CACHE_SCHEMA), model_label, canonical(content_of(taxonomy)), canonical(content_of(aliases))):
+    code = (__version__, str(CACHE_SCHEMA), source_digest())
+    for part in (*code, model_label, canonical(content_of(taxonomy)), canonical(content_of(aliases))):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def source_digest() -> str:
+    """A digest of the package's Python source (a few milliseconds, once per run)."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        with suppress(OSError):
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

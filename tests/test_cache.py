@@ -102,6 +102,19 @@ def test_the_context_changes_with_model_taxonomy_and_aliases():
     assert base == analysis_context("model 1.0", moved, {"russian federation": "Russia"})
 
 
+def test_the_context_changes_with_the_code(monkeypatch: pytest.MonkeyPatch):
+    import briefing.cache
+
+    before = analysis_context("model 1.0", TAXONOMY, {})
+    with monkeypatch.context() as patched:
+        patched.setattr(briefing.cache, "source_digest", lambda: "an edited extractor")
+        assert analysis_context("model 1.0", TAXONOMY, {}) != before
+    with monkeypatch.context() as patched:
+        patched.setattr(briefing.cache, "CACHE_SCHEMA", briefing.cache.CACHE_SCHEMA + 1)
+        assert analysis_context("model 1.0", TAXONOMY, {}) != before
+    assert analysis_context("model 1.0", TAXONOMY, {}) == before
+
+
 def test_a_damaged_entry_is_a_miss_and_is_replaced_on_the_next_write(cache_dir: Path):
     store = FactCache()
     store.put("ab" * 32, [sample_fact()])
