@@ -5,8 +5,8 @@ One file per article under ``user_cache_dir("briefing")/facts`` (or
 depend on: the article's text and the metadata extraction reads (published
 date, outlet, title), the model's name and version, the taxonomy and alias
 tables, and the code (``briefing.__version__``, ``CACHE_SCHEMA`` and a digest
-of the package's source, so a changed extractor never serves stale facts,
-even between releases). Change any of these and exactly the entries that
+of the source of the modules that make facts, so a changed extractor never
+serves stale facts, even between releases). Change any of these and exactly the entries that
 depend on it stop matching.
 
 Facts are stored without their source id ("S1" depends on input order, not
@@ -79,13 +79,21 @@ def analysis_context(model_label: str, taxonomy: object, aliases: object) -> str
     return digest.hexdigest()
 
 
+NOT_ANALYSIS = ("read", "clean", "rank", "render", "compose.py", "dedupe.py", "jsonform.py", "mail.py",
+                "cli.py", "pipeline.py", "engine.py", "__init__.py")
+"""Package parts that cannot change a fact: they run before it (the article text is in the key) or after."""
+
+
 @lru_cache(maxsize=1)
 def source_digest() -> str:
-    """A digest of the package's Python source (a few milliseconds, once per run)."""
+    """A digest of the source of the modules that make facts (a few milliseconds, once per run)."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
+        relative = path.relative_to(package)
+        if relative.parts[0] in NOT_ANALYSIS:
+            continue
+        digest.update(relative.as_posix().encode())
         with suppress(OSError):
             digest.update(path.read_bytes())
     return digest.hexdigest()
