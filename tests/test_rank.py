@@ -252,6 +252,7 @@ def test_summarize_keeps_whole_sentences_within_the_word_limit():
     assert summary.startswith(claims[0].text)
     assert summary == " ".join(claim.text for claim in claims if claim.text in summary)
     assert summarize(claims, words=5) == ""
+    assert summarize([], words=100) == ""
     everything = summarize(claims, words=1000)
     assert all(claim.text in everything for claim in claims)
 

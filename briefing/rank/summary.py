@@ -125,7 +125,8 @@ def sentence_concepts(sentence: str) -> frozenset[Concept]:
 
 def concept_weights(supports: Sequence[Support]) -> dict[Concept, float]:
     """Each concept's weight: the reports using it, each counting 1 / (1 + the
-    position of its first sentence using it); kept at ``MIN_REPORTS`` reports."""
+    position of its first sentence using it; an unknown position counts as the
+    first); kept at ``MIN_REPORTS`` reports."""
     report = copies_folded(supports)
     first: dict[Concept, dict[str, int]] = defaultdict(dict)
     for support in supports:
