@@ -14,9 +14,9 @@ from datetime import date
 from functools import cache
 
 from briefing.model import Article, Brief, Claim, Divergence, Fact, Taxonomy, ThemeSection, TimelineEntry
-from briefing.rank import RankConfig, group_facts, link_facts, outlet_key, quantities
+from briefing.rank import RankConfig, group_facts, outlet_key, quantities
 from briefing.rank.quantities import differing
-from briefing.rank.similarity import DATED
+from briefing.rank.similarity import DATED, neighbour_graph, vectorize
 
 SUMMARY_CLAIMS = 6
 THEME_CLAIMS = 8
@@ -101,7 +101,7 @@ def divergences(
     if len(backed) < 2:
         return ()
     config = RankConfig()
-    graph, _ = link_facts(backed, articles_by_id, config=config)
+    graph = neighbour_graph(vectorize(backed), threshold=config.link, neighbours=config.neighbours)
     graph = graph.tocoo()
     amounts = cache(lambda index: quantities(backed[index]))  # read only for pairs that get this far
     found: dict[tuple[str, str], tuple[Claim, Claim, tuple[str, ...]]] = {}
