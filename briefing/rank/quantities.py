@@ -37,11 +37,14 @@ _CALENDAR = set(
 )
 _NOT_UNITS = {"of", "and", "or", "to", "the", "a", "in", "on", "at", "by", "more", "than", "per"}
 _AMOUNT = re.compile(
-    r"(?P<currency>[$€£¥])?\s*(?P<value>\d[\d,]*(?:\.\d+)?|\b(?:%s)\b)"
+    r"(?:(?P<currency>[$€£¥])\s*)?(?P<value>\d[\d,]*(?:\.\d+)?|\b(?:%s)\b)"
     % "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True)),
     re.I,
 )
-_PREVIOUS_WORD = re.compile(r"(?P<word>[A-Za-z]+)\.?\s*$")
+_PREVIOUS_WORD = re.compile(r"(?<![A-Za-z])(?P<word>[A-Za-z]+)\.?\s*$")
+_PREVIOUS_REACH = 40
+"""Characters before a number searched for the word before it: a few words, so that a
+sentence with many numbers is not read once per number."""
 
 
 def _value(match: re.Match, after: str) -> tuple[float, str]:
@@ -83,7 +86,7 @@ def quantities(fact: Fact) -> dict[str, set[float]]:
         value, after = _value(match, fact.sentence[match.end() :])
         if value not in wanted:
             continue
-        before = _PREVIOUS_WORD.search(fact.sentence[: match.start()])
+        before = _PREVIOUS_WORD.search(fact.sentence[max(0, match.start() - _PREVIOUS_REACH) : match.start()])
         if before and before["word"].lower() in _CALENDAR:
             continue
         unit = match["currency"]
