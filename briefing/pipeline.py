@@ -246,15 +246,18 @@ def generated_at() -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+MAX_TITLE_ENTITY = 40  # characters: a longer "entity" is a tagging accident, not a subject
+
+
 def default_title(facts: Sequence[Fact], articles: Sequence[Article]) -> str:
     """Name the brief after what most sources talk about: the two entities
-    mentioned by the most articles."""
+    mentioned by the most articles, then most often."""
     sources_by_entity: dict[str, set[str]] = {}
+    mentions: Counter[str] = Counter()
     for fact in facts:
         for entity in fact.entities:
-            sources_by_entity.setdefault(entity, set()).add(fact.source)
-    ranked = Counter({entity: len(sources) for entity, sources in sources_by_entity.items()})
-    top = [entity for entity, _ in sorted(ranked.items(), key=lambda kv: (-kv[1], kv[0]))[:2]]
-    if not top:
-        return "News briefing"
-    return "Briefing: " + " and ".join(top)
+            if len(entity) <= MAX_TITLE_ENTITY:
+                sources_by_entity.setdefault(entity, set()).add(fact.source)
+                mentions[entity] += 1
+    ranked = sorted(sources_by_entity, key=lambda e: (-len(sources_by_entity[e]), -mentions[e], e))
+    return " and ".join(ranked[:2]) or "News briefing"

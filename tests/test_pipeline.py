@@ -109,3 +109,7 @@ def test_public_api_renders_after_the_render_package_is_imported(example_brief, 
     written = briefing.render(brief, "md", tmp_path / "brief.md")
     assert written == tmp_path / "brief.md"
     assert brief.summary[0].text.split("\n")[0][:40] in " ".join(written.read_text().split())
+
+
+def test_default_title_names_the_two_subjects_most_articles_share(example_brief):
+    assert example_brief.title == "Tarvia and Dovrenia"
