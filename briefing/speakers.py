@@ -81,7 +81,8 @@ class SpeakerFinder:
         if not text:
             return
         was_open = self.curly_depth > 0 or self.straight_open
-        self.curly_depth = max(0, self.curly_depth + text.count("“") - text.count("”"))
+        opened, closed = text.count("“") + text.count("``"), text.count("”") + text.count("''")
+        self.curly_depth = max(0, self.curly_depth + opened - closed)
         if text.count('"') % 2:
             self.straight_open = not self.straight_open
         still_open = self.curly_depth > 0 or self.straight_open
@@ -95,7 +96,7 @@ class SpeakerFinder:
 
     def _find(self, sentence: Span) -> str | None:
         text = sentence.text
-        quoted = any(mark in text for mark in "\"“”«»") or "‘" in text
+        quoted = any(mark in text for mark in "\"“”«»‘") or "``" in text
         verbs = QUOTE_VERBS if quoted else SPEECH_VERBS
         doc = self.doc
         for token in sentence:

@@ -20,6 +20,18 @@ def extract(nlp):
     return make_extractor(nlp, load_taxonomy(), load_aliases())
 
 
+@pytest.fixture(scope="module")
+def quoting_nlp():
+    from briefing.analyze import load_model
+
+    return load_model(join_quotes=True)
+
+
+@pytest.fixture(scope="module")
+def quoting_extract(quoting_nlp):
+    return make_extractor(quoting_nlp, load_taxonomy(), load_aliases())
+
+
 def facts_of(nlp, extract, text, *, title=None, published=PUBLISHED):
     article = Article(id="S1", path="a.txt", text=text, title=title, published=published)
     return extract(article, nlp(text))
@@ -81,6 +93,49 @@ def test_headline_repeated_in_the_body_is_dropped(nlp, extract):
 def test_quotes_are_attributed_to_their_speaker(nlp, extract, text, speaker):
     (fact,) = facts_of(nlp, extract, text)
     assert fact.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"), [('"', '"'), ("“", "”"), ("``", "''")], ids=["straight", "curly", "backticks"]
+)
+def test_a_quotation_of_several_sentences_is_one_fact_with_its_speaker(quoting_nlp, quoting_extract, opening, closing):
+    quote = (
+        f"{opening}We welcome any step that stops the shooting. Talks are better than artillery,{closing}"
+        " Foreign Minister Aliya Serikova said in a statement."
+    )
+    text = f"Tarvia and Dovrenia agreed on a ceasefire in Vostan on Tuesday. {quote} The border stayed closed on Wednesday."
+    facts = facts_of(quoting_nlp, quoting_extract, text)
+    quoted = [fact for fact in facts if "artillery" in fact.sentence]
+    assert [fact.sentence for fact in quoted] == [quote]
+    assert quoted[0].speaker == "Aliya Serikova"
+    assert not any("shooting" in fact.sentence for fact in facts if fact is not quoted[0])
+    for fact in facts:
+        assert text[fact.start:fact.end] == fact.sentence
+
+
+def test_an_unclosed_quotation_does_not_swallow_its_paragraph(quoting_nlp, quoting_extract):
+    text = (
+        '"Tarvia will defend the Ashar Valley. Our troops arrived in Vostan on Monday. '
+        "The pipeline to Dovrenia will carry gas in 2025. Sanctions on Sarkand will stay in force. "
+        "Trade with Dovrenia doubled in 2023. The exercises in Halden ended on Friday.\n"
+        "Foreign Minister Tomas Reinholt met Irina Volkova in Vostan on Tuesday."
+    )
+    facts = facts_of(quoting_nlp, quoting_extract, text)
+    assert facts[0].sentence.startswith('"Tarvia will defend') and "Sanctions" not in facts[0].sentence
+    assert any(fact.sentence == "The exercises in Halden ended on Friday." for fact in facts)
+    assert facts[-1].sentence == "Foreign Minister Tomas Reinholt met Irina Volkova in Vostan on Tuesday."
+    for fact in facts:
+        assert text[fact.start:fact.end] == fact.sentence
+
+
+def test_a_quotation_left_open_at_a_line_break_stays_split_and_a_reopened_quote_starts_a_fact(quoting_nlp, quoting_extract):
+    text = (
+        '"Tarvia will defend the Ashar Valley. Our troops arrived in Vostan on Monday.\n'
+        '"The pipeline to Dovrenia will carry gas in 2025. Sanctions on Sarkand will stay in force," Reinholt said. '
+        "``Trade with Dovrenia doubled in 2023. ``The exercises in Halden ended on Friday,'' Volkova said."
+    )
+    starts = [fact.sentence[:12] for fact in facts_of(quoting_nlp, quoting_extract, text)]
+    assert starts == ['"Tarvia will', "Our troops a", '"The pipelin', "``Trade with", "``The exerci"]
 
 
 def test_he_said_resolves_to_the_last_named_speaker(nlp, extract):
