@@ -188,7 +188,7 @@ def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: b
 
     Returns the facts in article order, the model's label and how many articles were cache hits.
     """
-    from briefing.cache import FactCache, analysis_context, article_key
+    from briefing.cache import FactCache, analysis_context, article_key, compact
     from briefing.engine import installed_model_label
 
     store = FactCache() if cache else None
@@ -207,7 +207,7 @@ def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: b
         timer.add("extract", analysis.extract_seconds)
         label = analysis.model
         for position, facts in zip(missing, analysis.facts):
-            found[position] = list(facts)
+            found[position] = [compact(fact) for fact in facts]
         if store:
             with timer("cache write"):
                 context = analysis_context(label, settings.taxonomy, settings.aliases)

@@ -83,6 +83,15 @@ def test_a_stored_entry_comes_back_with_the_reading_articles_id(cache_dir: Path)
     assert store.get("0" * 64, "S2") is None
 
 
+def test_facts_read_back_share_their_words(cache_dir: Path):
+    store = FactCache()
+    for key in ("11" * 32, "22" * 32):
+        store.put(key, [replace(sample_fact(), lemmas=("".join(["pipe", "line"]), "gas"))])
+    first, second = store.get("11" * 32, "S1")[0], store.get("22" * 32, "S2")[0]
+    assert first.lemmas == second.lemmas
+    assert first.lemmas[0] is second.lemmas[0]  # one string in memory, however many facts use it
+
+
 def test_the_key_follows_content_not_position(cache_dir: Path):
     context = analysis_context("model 1.0", TAXONOMY, {})
     first = article_key(article(id="S1", path="a.txt"), context)
