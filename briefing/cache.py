@@ -70,11 +70,12 @@ def max_cache_bytes() -> int:
     return int(max(megabytes, 0) * 1024 * 1024)
 
 
-def analysis_context(model_label: str, taxonomy: object, aliases: object) -> str:
+def analysis_context(model_label: str, taxonomy: object, aliases: object, join_quotes: bool = False) -> str:
     """A digest of everything besides the article that the facts depend on."""
     digest = hashlib.sha256()
     code = (__version__, str(CACHE_SCHEMA), source_digest())
-    for part in (*code, model_label, canonical(content_of(taxonomy)), canonical(content_of(aliases))):
+    sentences = "quotations joined" if join_quotes else "sentences"
+    for part in (*code, model_label, sentences, canonical(content_of(taxonomy)), canonical(content_of(aliases))):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()

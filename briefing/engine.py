@@ -48,6 +48,7 @@ class AnalysisSettings:
     model: str | None
     taxonomy: Taxonomy
     aliases: Aliases
+    join_quotes: bool = False  # keep a multi-sentence quotation in one sentence (the brief's reading)
 
 
 @dataclass(frozen=True)
@@ -280,17 +281,17 @@ def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], 
     return units, skipped
 
 
-_MODELS: dict[str | None, Any] = {}
+_MODELS: dict[tuple[str | None, bool], Any] = {}
 _EXTRACTORS: dict[tuple[str | None, int], Any] = {}
 
 
-def loaded_model(name: str | None):
+def loaded_model(name: str | None, *, join_quotes: bool = False):
     """The spaCy model, loaded once per process: a Dask worker keeps it between batches."""
-    if name not in _MODELS:
+    if (name, join_quotes) not in _MODELS:
         from briefing.analyze import load_model
 
-        _MODELS[name] = load_model(name)
-    return _MODELS[name]
+        _MODELS[name, join_quotes] = load_model(name, join_quotes=join_quotes)
+    return _MODELS[name, join_quotes]
 
 
 def extractor_for(settings: AnalysisSettings):
@@ -300,14 +301,14 @@ def extractor_for(settings: AnalysisSettings):
         from briefing.extract import make_extractor
 
         _EXTRACTORS.clear()  # one taxonomy at a time: old matchers are not kept alive
-        _EXTRACTORS[key] = make_extractor(loaded_model(settings.model), settings.taxonomy, settings.aliases)
+        _EXTRACTORS[key] = make_extractor(loaded_model(settings.model, join_quotes=settings.join_quotes), settings.taxonomy, settings.aliases)
     return _EXTRACTORS[key]
 
 
 def settings_digest(settings: AnalysisSettings) -> str:
     from briefing.cache import canonical, content_of
 
-    return canonical((content_of(settings.taxonomy), content_of(settings.aliases)))
+    return canonical((content_of(settings.taxonomy), content_of(settings.aliases), settings.join_quotes))
 
 
 def analyze_batch(articles: Sequence[Article], settings: AnalysisSettings) -> Analysis:
@@ -315,7 +316,7 @@ def analyze_batch(articles: Sequence[Article], settings: AnalysisSettings) -> An
     from briefing.analyze import analyze, model_label
 
     started = time.perf_counter()
-    nlp = loaded_model(settings.model)
+    nlp = loaded_model(settings.model, join_quotes=settings.join_quotes)
     extract = extractor_for(settings)
     loading = time.perf_counter() - started
     started = time.perf_counter()

@@ -87,6 +87,7 @@ def build(
         today=today,
         engine=engine,
         scheduler=scheduler,
+        join_quotes=True,  # a reader sees whole quotations; summarize keeps sentences (see analyze)
     )
     timer = StageTimer(corpus.timings)
     with timer("rank"):
@@ -134,6 +135,7 @@ def read_corpus(
     today: date | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    join_quotes: bool = False,
 ) -> Corpus:
     """Read, clean, dedupe, analyze and extract: the part of the pipeline that is per article.
 
@@ -152,7 +154,7 @@ def read_corpus(
     # Options are checked before the slow work, so a typo fails at once.
     with timer("load"):
         taxonomy = load_taxonomy(Path(themes) if themes else None, replace=replace_themes)
-        settings = AnalysisSettings(model, taxonomy, load_aliases(Path(aliases) if aliases else None))
+        settings = AnalysisSettings(model, taxonomy, load_aliases(Path(aliases) if aliases else None), join_quotes)
         runner = open_engine(engine, scheduler=scheduler)
     with runner:
         with timer("read"):
@@ -196,7 +198,7 @@ def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: b
     label = installed_model_label(settings.model) if store else None
     if store and label:
         with timer("cache read"):
-            context = analysis_context(label, settings.taxonomy, settings.aliases)
+            context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
             found = [store.get(article_key(article, context), article.id) for article in articles]
     missing = [position for position, facts in enumerate(found) if facts is None]
     if missing:
@@ -210,7 +212,7 @@ def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: b
             found[position] = [compact(fact) for fact in facts]
         if store:
             with timer("cache write"):
-                context = analysis_context(label, settings.taxonomy, settings.aliases)
+                context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
                 for article, facts in zip(todo, analysis.facts):
                     store.put(article_key(article, context), facts)
                 store.prune()

@@ -107,6 +107,7 @@ def test_the_context_changes_with_model_taxonomy_and_aliases():
     assert base != analysis_context("model 1.1", TAXONOMY, {"russian federation": "Russia"})
     assert base != analysis_context("model 1.0", more_themes, {"russian federation": "Russia"})
     assert base != analysis_context("model 1.0", TAXONOMY, {"russian federation": "Russian Federation"})
+    assert base != analysis_context("model 1.0", TAXONOMY, {"russian federation": "Russia"}, join_quotes=True)
     moved = replace(TAXONOMY, source="elsewhere.toml")
     assert base == analysis_context("model 1.0", moved, {"russian federation": "Russia"})
 

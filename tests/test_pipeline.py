@@ -113,3 +113,10 @@ def test_public_api_renders_after_the_render_package_is_imported(example_brief, 
 
 def test_default_title_names_the_two_subjects_most_articles_share(example_brief):
     assert example_brief.title == "Tarvia and Dovrenia"
+
+
+def test_quotations_in_the_brief_are_whole(example_brief):
+    for claim in all_claims(example_brief):
+        straight = claim.text.count('"')
+        curly_open, curly_close = claim.text.count("\u201c"), claim.text.count("\u201d")
+        assert straight % 2 == 0 and curly_open == curly_close, claim.text
