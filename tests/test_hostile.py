@@ -139,7 +139,7 @@ def rendered(tmp_path_factory) -> Rendered:
     fetched: list[str] = []
     pages: list[str] = []
     original_fetch = briefing.render.pdf.AssetFetcher.fetch
-    original_html_to_pdf = briefing.render.html_to_pdf
+    original_html_to_pdf = briefing.render.pdf.html_to_pdf
 
     def recording_fetch(self, url, headers=None):
         fetched.append(url)
@@ -151,7 +151,7 @@ def rendered(tmp_path_factory) -> Rendered:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(briefing.render.pdf.AssetFetcher, "fetch", recording_fetch)
-        patch.setattr(briefing.render, "html_to_pdf", recording_html_to_pdf)
+        patch.setattr(briefing.render.pdf, "html_to_pdf", recording_html_to_pdf)
         outputs = {name: render_bytes(brief, name, options=RenderOptions()) for name in FORMATS}
     assert len(pages) == 1
     return Rendered(brief, outputs, pages[0], fetched)

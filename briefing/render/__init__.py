@@ -20,7 +20,6 @@ from briefing.errors import RenderError
 from briefing.model import Brief
 from briefing.render.assets import find_style, read_styles, render_template, search_path
 from briefing.render.files import EXTENSIONS, output_path, slugify, write_atomically
-from briefing.render.pdf import html_to_pdf
 from briefing.render.view import build_context
 
 __all__ = [
@@ -182,11 +181,13 @@ def _render_text(brief: Brief, format: str, options: RenderOptions) -> str:
 
 
 def _render_pdf(brief: Brief, options: RenderOptions) -> bytes:
+    from briefing.render import pdf  # WeasyPrint takes 0.4 s to import: only for PDFs
+
     html = _render_html(brief, "pdf", options)
     stylesheets = tuple(
         find_style(name, options.styles_dir) for name in STYLESHEETS["pdf"]
     )
-    return html_to_pdf(
+    return pdf.html_to_pdf(
         html,
         stylesheets=stylesheets,
         style_dirs=search_path(options.styles_dir, "styles"),
