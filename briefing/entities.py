@@ -80,7 +80,8 @@ def _parse_aliases(document: Mapping[str, Any], name: str) -> tuple[dict[str, st
         table = document.get(key, {})
         if not isinstance(table, dict) or not all(isinstance(value, str) and value.strip() for value in table.values()):
             raise ThemesError(f"{name}: [{key}] must map names to non-empty strings")
-        tables.append({written.strip().casefold(): canonical.strip() for written, canonical in table.items()})
+        # Keys are cleaned as names found in text are ("U.S." is looked up as "U.S"), or they never match.
+        tables.append({clean_name(written).casefold(): canonical.strip() for written, canonical in table.items()})
     lists = []
     for key in ("titles", "ignore"):
         values = document.get(key, [])

@@ -361,3 +361,13 @@ def test_example_headlines_bylines_and_clutter_are_not_facts(example_facts, exam
         assert entry["title"] not in sentences
         assert not any(line in sentences for line in entry.get("clutter", []))
     assert not any(sentence.startswith("By ") for sentence in sentences)
+
+
+def test_abbreviated_country_names_with_dots_merge(nlp):
+    from briefing.entities import load_aliases, resolve_mentions
+
+    aliases = load_aliases()
+    doc = nlp("Officials in Washington said the U.S. would send envoys, and the United States of America agreed.")
+    names = {mention.name for mention in resolve_mentions(doc, aliases)}
+    assert "United States" in names
+    assert not any(name.startswith("U.S") for name in names)
