@@ -39,6 +39,7 @@ from typing import NamedTuple
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from spacy.tokens import Span
 
+from briefing.clean.published import safe_date
 from briefing.model import EventDateBasis, EventDatePrecision
 
 
@@ -100,21 +101,14 @@ def resolve_explicit(expression: str, published: date | None) -> ResolvedDate | 
         day = int(parts["day"]) if parts.get("day") else 1
         precision: EventDatePrecision = "day" if parts.get("day") else "month"
         if parts.get("year"):
-            written = _valid_date(int(parts["year"]), month, day)
+            written = safe_date(int(parts["year"]), month, day)
             return ResolvedDate(written, precision) if written else None
         if published is None:
             return None
-        candidates = [_valid_date(year, month, day) for year in (published.year - 1, published.year, published.year + 1)]
+        candidates = [safe_date(year, month, day) for year in (published.year - 1, published.year, published.year + 1)]
         nearest = min((candidate for candidate in candidates if candidate), key=lambda day_: abs(day_ - published), default=None)
         return ResolvedDate(nearest, precision) if nearest else None
     return None
-
-
-def _valid_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 def resolve_relative_date(expression: str, published: date, *, future: bool = False) -> date | None:
