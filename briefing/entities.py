@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:  # spaCy loads only where text is analysed: a warm rerun never needs it
+    from spacy.tokens import Doc, Span
 
 from briefing.errors import ThemesError
 from briefing.model import Fact
@@ -191,7 +192,11 @@ def _with_given_names(entity: Span, aliases: Aliases) -> Span:
         and token.lower_ not in titles and token.lower_ not in aliases.demonyms
     ):
         start -= 1
-    return Span(entity.doc, start, entity.end, label=entity.label) if start != entity.start else entity
+    if start == entity.start:
+        return entity
+    from spacy.tokens import Span
+
+    return Span(entity.doc, start, entity.end, label=entity.label)
 
 
 def _follows_title(entity: Span, aliases: Aliases) -> bool:

@@ -191,7 +191,7 @@ def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: b
     Returns the facts in article order, the model's label and how many articles were cache hits.
     """
     from briefing.cache import FactCache, analysis_context, article_key, compact
-    from briefing.engine import installed_model_label
+    from briefing.model_info import installed_model_label
 
     store = FactCache() if cache else None
     found: list[list[Fact] | None] = [None] * len(articles)

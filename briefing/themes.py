@@ -23,12 +23,11 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from itertools import chain, product
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+if TYPE_CHECKING:  # the taxonomy loads without spaCy (a warm rerun never imports it)
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 from briefing.errors import ThemesError
 from briefing.model import Taxonomy, Theme, ThemeScore
@@ -172,6 +171,9 @@ class ThemeMatcher:
     """Scores sentences against a taxonomy; built once per model and taxonomy."""
 
     def __init__(self, nlp: Language, taxonomy: Taxonomy) -> None:
+        from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
+
         self.taxonomy = taxonomy
         self.matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         terms = sorted({term for theme in taxonomy.themes for term in (*theme.lemmas, *theme.phrases)})
@@ -188,6 +190,8 @@ class ThemeMatcher:
     ) -> dict[int, tuple[ThemeScore, ...]]:
         """Theme scores of every sentence of ``doc`` that has any, keyed by the sentence's first token
         (``entities``: each sentence's entities by its first token, when the caller has them)."""
+        from spacy.tokens import Span
+
         sentences = list(doc.sents)
         starts = [sentence.start for sentence in sentences]
         found: dict[int, dict[str, list[tuple[Span, str]]]] = {}
@@ -217,6 +221,8 @@ class ThemeMatcher:
 
         A word inside a longer phrase of another theme counts for that theme only: "Security
         Council" is diplomacy, not security; "energy security" is energy."""
+        from spacy.util import filter_spans
+
         labels = {entity.label_ for entity in (sentence.ents if ents is None else ents)}
         phrases = [(span, theme_id) for theme_id, found in by_theme.items() for span, kind in found if kind == "phrase"]
         scores = []

@@ -15,13 +15,13 @@ from briefing.engine import (
     LocalEngine,
     analyze_batch,
     expand_inputs,
-    installed_model_label,
     number_articles,
     open_engine,
     read_file,
 )
 from briefing.entities import load_aliases
 from briefing.errors import BriefingError
+from briefing.model_info import installed_model_label
 from briefing.jsonform import brief_to_json
 from briefing.themes import load_taxonomy
 

@@ -36,7 +36,7 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
-from spacy.lang.en.stop_words import STOP_WORDS
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
 
 from briefing.model import Claim, Support
 from briefing.rank.config import RankConfig
