@@ -116,7 +116,8 @@ def divergences(
         if not units or a.id == b.id:
             continue
         a, b = sorted((a, b), key=lambda claim: _claim_number(claim))
-        found.setdefault((a.id, b.id), (a, b, tuple(_figures(unit, first, second) for unit in units)))
+        if (a.id, b.id) not in found:
+            found[(a.id, b.id)] = (a, b, tuple(_figures(unit, first, second) for unit in units))
     ranked = sorted(
         found.values(), key=lambda item: (-(item[0].agreement + item[1].agreement), _claim_number(item[0]))
     )

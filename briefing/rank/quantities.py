@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 
 from briefing.model import Fact
 
@@ -66,7 +69,7 @@ def _counted(after: str) -> str | None:
     return next((word for word in words if not word[0].isupper()), words[0]).lower().rstrip(".")
 
 
-def quantities(fact: Fact) -> dict[str, set[float]]:
+def quantities(fact: Fact) -> Mapping[str, frozenset[float]]:
     """The fact's counts and amounts by what they count ("soldier": {12.0}).
 
     The sentence is read for the numbers the extractor found (however it
@@ -75,18 +78,28 @@ def quantities(fact: Fact) -> dict[str, set[float]]:
     between reports of one event without anyone disagreeing.
     """
     if not fact.numbers:
-        return {}
+        return _NONE
+    return _sentence_quantities(fact.sentence, tuple(fact.numbers))
+
+
+_NONE: Mapping[str, frozenset[float]] = MappingProxyType({})
+
+
+@lru_cache(maxsize=1 << 16)
+def _sentence_quantities(sentence: str, numbers: tuple[str, ...]) -> Mapping[str, frozenset[float]]:
+    """``quantities`` of one sentence, read once however often rank and compose ask
+    (a sentence's figures are compared with each of its neighbours')."""
     wanted = set()
-    for number in fact.numbers:
+    for number in numbers:
         match = _AMOUNT.search(number)
         if match:
             wanted.add(_value(match, number[match.end() :])[0])
     found: dict[str, set[float]] = defaultdict(set)
-    for match in _AMOUNT.finditer(fact.sentence):
-        value, after = _value(match, fact.sentence[match.end() :])
+    for match in _AMOUNT.finditer(sentence):
+        value, after = _value(match, sentence[match.end() :])
         if value not in wanted:
             continue
-        before = _PREVIOUS_WORD.search(fact.sentence[max(0, match.start() - _PREVIOUS_REACH) : match.start()])
+        before = _PREVIOUS_WORD.search(sentence[max(0, match.start() - _PREVIOUS_REACH) : match.start()])
         if before and before["word"].lower() in _CALENDAR:
             continue
         unit = match["currency"]
@@ -101,7 +114,7 @@ def quantities(fact: Fact) -> dict[str, set[float]]:
         if match["currency"] is None and 1800 <= value <= 2100 and re.fullmatch(r"\d{4}", match["value"]):
             continue  # a year
         found[unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit].add(value)
-    return dict(found)
+    return MappingProxyType({unit: frozenset(values) for unit, values in found.items()})
 
 
 def conflicting(first: Fact, second: Fact) -> tuple[str, ...]:
@@ -109,6 +122,6 @@ def conflicting(first: Fact, second: Fact) -> tuple[str, ...]:
     return differing(quantities(first), quantities(second))
 
 
-def differing(first: dict[str, set[float]], second: dict[str, set[float]]) -> tuple[str, ...]:
+def differing(first: Mapping[str, frozenset[float]], second: Mapping[str, frozenset[float]]) -> tuple[str, ...]:
     """The units two sets of ``quantities`` both count, with no value in common."""
     return tuple(sorted(unit for unit in first.keys() & second.keys() if not first[unit] & second[unit]))
