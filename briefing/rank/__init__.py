@@ -57,7 +57,7 @@ from briefing.model import Article, Claim, Fact
 from briefing.rank.claims import concept_weights, draft, finish_claim, order_without_repeats
 from briefing.rank.config import RankConfig
 from briefing.rank.quantities import conflicting, quantities
-from briefing.rank.similarity import cross_source, lexrank, neighbour_graph, star_clusters, vectorize
+from briefing.rank.similarity import concepts, cross_source, lexrank, neighbour_graph, star_clusters, vectorize
 from briefing.rank.sources import agreement, original_of, outlet_key, report_of
 from briefing.rank.summary import summarize
 
@@ -84,10 +84,11 @@ def rank(
         return []
     articles_by_id = {article.id: article for article in articles}
     graph, centrality = link_facts(facts, articles_by_id, config=config)
-    weights = concept_weights(facts, {source: report_of(source, articles_by_id) for source in articles_by_id})
+    wording = [concepts(fact) for fact in facts]
+    weights = concept_weights(facts, {source: report_of(source, articles_by_id) for source in articles_by_id}, wording)
     drafts = [
-        draft(facts, members, weights, articles_by_id, config)
-        for members in star_clusters(facts, graph, centrality, join=config.same_claim)
+        draft(facts, members, weights, articles_by_id, config, wording[members[0]])
+        for members in star_clusters(facts, graph, centrality, join=config.same_claim, wording=wording)
     ]
     order, repeats = order_without_repeats(drafts, graph, redundancy=config.redundancy)
     best = max((draft.score for draft in drafts), default=0.0) or 1.0

@@ -17,13 +17,19 @@ from briefing.rank.similarity import concepts
 from briefing.rank.sources import agreement
 
 
-def concept_weights(facts: Sequence[Fact], reports_by_source: Mapping[str, str]) -> Counter:
-    """How many independent articles use each concept."""
-    reports: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for fact in facts:
-        for concept in concepts(fact):
-            reports[concept].add(reports_by_source.get(fact.source, fact.source))
-    return Counter({concept: len(sources) for concept, sources in reports.items()})
+def concept_weights(
+    facts: Sequence[Fact], reports_by_source: Mapping[str, str], wording: Sequence[set] | None = None
+) -> Counter:
+    """How many independent articles use each concept (``wording``: each fact's concepts, when known)."""
+    by_report: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for index, fact in enumerate(facts):
+        by_report[reports_by_source.get(fact.source, fact.source)].update(
+            concepts(fact) if wording is None else wording[index]
+        )
+    weights: Counter = Counter()
+    for used in by_report.values():
+        weights.update(used)
+    return weights
 
 
 @dataclass(frozen=True)
@@ -41,11 +47,13 @@ def draft(
     weights: Counter,
     articles_by_id: Mapping[str, Article],
     config: RankConfig,
+    centre_concepts: set | None = None,
 ) -> Draft:
     """Score a group of facts as one claim, by its centre sentence (formula in ``briefing.rank``)."""
     centre = facts[members[0]]
     outlets = agreement({facts[i].source for i in members}, articles_by_id)
-    shared = frozenset(concept for concept in concepts(centre) if weights[concept] >= 2)
+    found = concepts(centre) if centre_concepts is None else centre_concepts
+    shared = frozenset(concept for concept in found if weights[concept] >= 2)
     words = len(centre.sentence.split())
     fitness = 1.0 if config.min_words <= words <= config.max_words else 0.1
     score = (
@@ -81,9 +89,10 @@ def _published(fact: Fact, articles_by_id: Mapping[str, Article]) -> date | None
 def _claim_date(facts: Sequence[Fact], members: Sequence[int]) -> date | None:
     """The event date most members give to the day; on a tie, the centre's, else the
     earliest. A "next month" or "last week" is no day and dates no claim."""
-    dates = Counter(
-        facts[i].event_date for i in members if facts[i].event_date and facts[i].event_date_precision == "day"
-    )
+    dates: dict[date, int] = {}  # a plain dict: a Counter per claim costs a tenth of rank's time
+    for i in members:
+        if facts[i].event_date and facts[i].event_date_precision == "day":
+            dates[facts[i].event_date] = dates.get(facts[i].event_date, 0) + 1
     if not dates:
         return None
     top = max(dates.values())
