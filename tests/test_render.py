@@ -466,6 +466,20 @@ def test_pdf_render_time_for_sample_and_long_brief(brief):
     )  # generous: shared CI machines are slow
 
 
+def test_pdf_render_leaves_the_garbage_collector_as_it_found_it(brief):
+    import gc
+
+    assert gc.isenabled()
+    render_bytes(brief, "pdf")
+    assert gc.isenabled()  # switched off only while WeasyPrint works
+    gc.disable()
+    try:
+        render_bytes(brief, "pdf")
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+
+
 def test_output_path_is_used_by_render_and_returns_it(brief, tmp_path):
     target = output_path(brief, tmp_path / "nested", "json")
     assert render(brief, "json", target) == target

@@ -6,6 +6,8 @@ tags), never from the clock, so the same brief gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -47,6 +49,21 @@ def _local_path(url: str) -> Path | None:
     return Path(unquote(parts.path)).resolve()
 
 
+@contextlib.contextmanager
+def _without_cyclic_gc():
+    """WeasyPrint builds hundreds of thousands of short-lived boxes; the
+    cyclic collector then keeps walking every live object (a whole spaCy
+    pipeline, in a build) while almost all of them are still in use: a
+    quarter to a third of the render time for about 2% more peak memory."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -61,11 +78,12 @@ def html_to_pdf(
             weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
             for path in stylesheets
         ]
-        document = weasyprint.HTML(string=html, url_fetcher=fetcher)
-        return document.write_pdf(
-            stylesheets=css,
-            pdf_variant="pdf/ua-1" if tagged else None,
-            pdf_identifier=True,
-        )
+        with _without_cyclic_gc():
+            document = weasyprint.HTML(string=html, url_fetcher=fetcher)
+            return document.write_pdf(
+                stylesheets=css,
+                pdf_variant="pdf/ua-1" if tagged else None,
+                pdf_identifier=True,
+            )
     except OSError as error:
         raise RenderError(f"PDF: cannot read a stylesheet: {error}") from error
