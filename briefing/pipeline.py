@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -35,6 +35,8 @@ class Corpus:
     skipped: tuple[Skipped, ...] = ()
     timings: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in pipeline order
     cached: int = 0  # articles whose facts came from the analysis cache
+    reused: Brief | None = None  # the brief an earlier run made from the very same articles and options
+    brief_key: str | None = None  # where build stores the brief it makes (None: not stored)
 
 
 class StageTimer:
@@ -88,7 +90,11 @@ def build(
         engine=engine,
         scheduler=scheduler,
         join_quotes=True,  # a reader sees whole quotations; summarize keeps sentences (see analyze)
+        reuse_brief={"title": title, "as_of": as_of} if cache else None,
     )
+    if corpus.reused is not None:
+        log.info("%s", StageTimer(corpus.timings).line())
+        return replace(corpus.reused, generated_at=generated_at())
     timer = StageTimer(corpus.timings)
     with timer("rank"):
         from briefing.rank import RankConfig, rank
@@ -108,6 +114,10 @@ def build(
             generated_at=generated_at(),
             model=corpus.model,
         )
+    if corpus.brief_key:
+        from briefing.cache import BriefCache
+
+        BriefCache().put(corpus.brief_key, brief)
     log.info("%s", timer.line())
     return brief
 
@@ -136,13 +146,16 @@ def read_corpus(
     engine: str = "local",
     scheduler: str | None = None,
     join_quotes: bool = False,
+    reuse_brief: dict | None = None,
 ) -> Corpus:
     """Read, clean, dedupe, analyze and extract: the part of the pipeline that is per article.
 
     ``engine`` is ``local`` (this machine; ``jobs`` processes for spaCy) or
     ``dask`` (a local two-worker cluster, or the one at ``scheduler``).
+    ``reuse_brief`` (build's options) asks for the brief an earlier run made from
+    the same articles: when there is one it comes back as ``Corpus.reused`` and
+    nothing after reading runs.
     """
-    from briefing.dedupe import mark_duplicates
     from briefing.engine import AnalysisSettings, open_engine
     from briefing.entities import load_aliases, unify_names
     from briefing.themes import load_taxonomy
@@ -168,7 +181,24 @@ def read_corpus(
         if not result.articles:
             named = ", ".join(str(path) for path in inputs) or "the input"
             raise NoArticlesError(f"{named}: no readable article found")
+        brief_key = None
+        if reuse_brief is not None:
+            with timer("brief cache"):
+                brief_key, reused = cached_brief(result.articles, settings, reuse_brief, today)
+            if reused is not None:
+                log.info("brief cache: the same articles and options as an earlier run; its brief is reused")
+                return Corpus(
+                    articles=reused.sources,
+                    facts=(),
+                    model=reused.model,
+                    taxonomy=taxonomy,
+                    skipped=result.skipped,
+                    timings=tuple(timer.seconds.items()),
+                    reused=reused,
+                )
         with timer("dedupe"):
+            from briefing.dedupe import mark_duplicates  # datasketch and SciPy load only when needed
+
             articles = mark_duplicates(result.articles)
         facts, model_label, cached = analyze_with_cache(articles, runner, settings, jobs=jobs, cache=cache, timer=timer)
     with timer("unify names"):
@@ -182,7 +212,23 @@ def read_corpus(
         skipped=result.skipped,
         timings=tuple(timer.seconds.items()),
         cached=cached,
+        brief_key=brief_key,
     )
+
+
+def cached_brief(articles: Sequence[Article], settings, options: dict, today: date) -> tuple[str | None, Brief | None]:
+    """The brief cache's key for these articles and build options, and its entry if
+    there is one. No key when the model cannot be named without loading it."""
+    from briefing.cache import BriefCache, analysis_context, brief_key
+    from briefing.model_info import installed_model_label
+
+    label = installed_model_label(settings.model)
+    if not label:
+        return None, None
+    context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
+    as_of = options.get("as_of") or newest_publication(articles) or today
+    key = brief_key(articles, context, title=options.get("title"), as_of=as_of)
+    return key, BriefCache().get(key)
 
 
 def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: bool, timer: StageTimer):

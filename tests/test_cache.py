@@ -281,3 +281,111 @@ def test_a_damaged_entry_is_recomputed_by_the_pipeline(cache_dir: Path, corpus_d
     again = read_corpus([corpus_dir])
     assert again.cached == 2
     assert again.facts == first.facts
+
+
+# The brief cache: an unchanged corpus gives back the brief an earlier run made
+
+
+def _rank_must_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("rank ran although the brief should have been reused")
+
+    monkeypatch.setattr("briefing.rank.rank", refuse)
+
+
+def test_an_unchanged_corpus_reuses_the_brief_without_ranking(
+    cache_dir: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from briefing.jsonform import brief_to_json
+    from briefing.pipeline import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = build([corpus_dir])
+    assert len(list((cache_dir / "briefs").glob("*.brief"))) == 1
+    _rank_must_not_run(monkeypatch)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    again = build([corpus_dir])
+    assert again.generated_at != first.generated_at  # stamped by this run, not the stored one
+    assert brief_to_json(replace(again, generated_at=first.generated_at)) == brief_to_json(first)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["article text", "title option", "as-of option", "new article", "themes"],
+)
+def test_any_change_to_articles_or_options_builds_afresh(
+    cache_dir: Path, corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+):
+    from briefing.pipeline import build
+
+    build([corpus_dir])
+    options: dict = {}
+    if change == "article text":
+        path = corpus_dir / "b-times.txt"
+        path.write_text(path.read_text().replace("Two soldiers", "Three soldiers"), encoding="utf-8")
+    elif change == "title option":
+        options["title"] = "Another title"
+    elif change == "as-of option":
+        options["as_of"] = date(2024, 3, 20)
+    elif change == "new article":
+        (corpus_dir / "d-new.txt").write_text(
+            "title: Talks resume\noutlet: Eastern Ledger\ndate: 2024-03-08\n---\n"
+            "Negotiators from Tarvia and Sarkand resumed border talks in Vostan on Friday.\n",
+            encoding="utf-8",
+        )
+    else:
+        themes = tmp_path / "themes.toml"
+        themes.write_text('[themes.food]\nlabel = "Food"\nlemmas = ["wheat", "grain"]\n', encoding="utf-8")
+        options["themes"] = themes
+    ranked = []
+    import briefing.rank
+
+    real_rank = briefing.rank.rank
+    monkeypatch.setattr("briefing.rank.rank", lambda *a, **k: ranked.append(1) or real_rank(*a, **k))
+    brief = build([corpus_dir], **options)
+    assert ranked, f"a changed {change} reused the old brief"
+    if change == "article text":
+        assert any("Three soldiers" in source.text for source in brief.sources)
+    if change == "title option":
+        assert brief.title == "Another title"
+
+
+def test_no_cache_neither_reuses_nor_stores_a_brief(cache_dir: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    from briefing.pipeline import build
+
+    build([corpus_dir], cache=False)
+    assert not list(cache_dir.rglob("*.brief"))
+    build([corpus_dir])
+    ranked = []
+    import briefing.rank
+
+    real_rank = briefing.rank.rank
+    monkeypatch.setattr("briefing.rank.rank", lambda *a, **k: ranked.append(1) or real_rank(*a, **k))
+    build([corpus_dir], cache=False)
+    assert ranked
+
+
+def test_a_damaged_brief_entry_is_rebuilt(cache_dir: Path, corpus_dir: Path):
+    from briefing.pipeline import build
+
+    first = build([corpus_dir])
+    (entry,) = (cache_dir / "briefs").glob("*.brief")
+    entry.write_bytes(b"\x80\x05truncated")
+    again = build([corpus_dir])
+    assert again.title == first.title and again.summary == first.summary
+    assert pickle_loads(entry.read_bytes()).summary == first.summary  # the entry is written again
+
+
+def test_only_the_newest_briefs_are_kept(cache_dir: Path, corpus_dir: Path):
+    from briefing.cache import KEPT_BRIEFS
+    from briefing.pipeline import build
+
+    for number in range(KEPT_BRIEFS + 2):
+        build([corpus_dir], title=f"Brief {number}")
+    assert len(list((cache_dir / "briefs").glob("*.brief"))) == KEPT_BRIEFS
+
+
+def pickle_loads(data: bytes):
+    import pickle
+
+    return pickle.loads(data)
