@@ -326,19 +326,29 @@ def main() -> int:
         build = [BRIEFING, "build", str(corpus), "-o", str(work / "out"), "-f", "json", "-v"]
         cache_env = {"BRIEFING_CACHE_DIR": str(work / "cache"), "BRIEFING_CACHE_MAX_MB": "4000"}
         cold = measure("briefing build, cold cache", build, articles=n, limit=args.limit * 4, env=cache_env)
-        warm = measure("briefing build, warm cache", build, articles=n, limit=args.limit, env=cache_env)
+        warm = measure("briefing build, warm cache (same articles: the brief is reused)", build, articles=n,
+                       limit=args.limit, env=cache_env)
+        # The same corpus and one more article: the brief cache misses, every old article's
+        # facts come from the analysis cache, and dedupe, rank and compose run over all of them.
+        plus_one = work / "plus-one"
+        shutil.copytree(corpus, plus_one)
+        (plus_one / "articles-extra.jsonl").write_text(json.dumps(corpus_rows(n + 1)[n]) + "\n", encoding="utf-8")
+        added = measure("briefing build, warm cache, one article added", [*build[:2], str(plus_one), *build[3:]],
+                        articles=n + 1, limit=args.limit, env=cache_env)
         one_job = measure("briefing build --no-cache --jobs 1", [*build, "--no-cache", "--jobs", "1"],
                           articles=n, limit=args.limit * 4, env=cache_env) if "jobs1" not in skip else None
-        runs += [run for run in (cold, warm, one_job) if run]
+        runs += [run for run in (cold, warm, added, one_job) if run]
         copies = copies_marked(work / "out")
         if copies is not None:
             findings["copies"] = str(copies)
 
         lexrank = None
         if "lexrank" not in skip:
+            # Given 21 times the cold build's time, LexRank not finishing shows the 20x target as a bound.
+            lexrank_limit = max(args.limit, 21 * cold.seconds) if cold.seconds else args.limit
             lexrank = measure("sumy LexRank, one summary of all articles",
                               python_snippet(LEXRANK) + [str(corpus), str(n), str(DUC.parent.parent)],
-                              articles=n, limit=args.limit)
+                              articles=n, limit=lexrank_limit)
             runs.append(lexrank)
             small = min(n, 100)
             lex_small = measure(f"sumy LexRank, first {small} articles",
@@ -393,7 +403,7 @@ def main() -> int:
                           articles=0, limit=args.limit, env=cache_env)
 
         findings["load"] = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
-        lines = report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pdf, findings)
+        lines = report(n, runs, raw, cold, warm, added, lexrank, scale, dask_runs, help_seconds, pdf, findings)
         text = "\n".join(lines) + "\n"
         print(text)
         OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -405,7 +415,7 @@ def main() -> int:
     return 0
 
 
-def report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pdf, findings) -> list[str]:
+def report(n, runs, raw, cold, warm, added, lexrank, scale, dask_runs, help_seconds, pdf, findings) -> list[str]:
     lines = [f"# briefing benchmark: {n} articles", "",
              f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}. "
              "Wall time is each subprocess's whole life (start-up and model load included); "
@@ -441,7 +451,9 @@ def report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pd
             if estimate:
                 value += f"; about {estimate} s by its measured quadratic growth, ~{float(estimate) / cold.seconds:.0f}x"
             verdict = None
-            if estimate:
+            if bound and bound >= 20:
+                verdict = "yes (a bound: LexRank did not finish)"
+            elif estimate:
                 verdict = f"{'yes' if float(estimate) / cold.seconds >= 20 else 'no'} by estimate; not measured"
             target("cold build >= 20x faster than sumy LexRank", value + ")", verdict)
         if "lexrank_small" in findings:
@@ -449,7 +461,10 @@ def report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pd
                    float(findings["lexrank_small"].rstrip("x")) >= 20)
     if warm.seconds and cold.seconds:
         ratio = cold.seconds / warm.seconds
-        target("warm rerun >= 20x faster than cold", fmt_ratio(ratio), ratio >= 20)
+        target("warm rerun >= 20x faster than cold (same articles: brief cache)", fmt_ratio(ratio), ratio >= 20)
+    if added is not None and added.seconds and cold.seconds:
+        ratio = cold.seconds / added.seconds
+        target("(warm, one article added: analysis cache; dedupe, rank, compose redone)", fmt_ratio(ratio), ratio >= 20)
     if scale is not None and scale.seconds and cold.seconds:
         ratio = cold.seconds / scale.seconds
         target(f"{n} articles <= 11x the 1000-article time", fmt_ratio(ratio), ratio <= 11 * n / 10000)
@@ -474,9 +489,10 @@ def report(n, runs, raw, cold, warm, lexrank, scale, dask_runs, help_seconds, pd
         for stage, seconds in stages.items():
             lines.append(f"| {stage} | {seconds:.2f} | {seconds / total:.0%} |")
         lines.append(f"| (sum of stages; the rest is start-up and writing JSON) | {total:.2f} | |")
-    warm_stages = stage_times(warm.stderr)
-    if warm_stages:
-        lines += ["", "Warm run stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in warm_stages.items())]
+    for label, run in (("Warm run", warm), ("One article added", added)):
+        run_stages = stage_times(run.stderr) if run is not None else {}
+        if run_stages:
+            lines += ["", f"{label} stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in run_stages.items())]
     lines += ["", "Corpus: DUC 2004 dev documents, copy k >= 1 varied deterministically (names, digits, outlet, "
               "date; see scripts/bench.py) so near-duplicate detection does not fold the copies; "
               f"dedupe marked {findings.get('copies', '?')} of {n} articles as copies."]
