@@ -389,3 +389,20 @@ def pickle_loads(data: bytes):
     import pickle
 
     return pickle.loads(data)
+
+
+def test_a_build_from_cached_facts_never_imports_spacy(cache_dir: Path, corpus_dir: Path):
+    """Importing spaCy costs half a second; a run whose facts are all cached has no use for it."""
+    import subprocess
+    import sys
+
+    read_corpus([corpus_dir], join_quotes=True)  # fills the analysis cache, not the brief cache
+    script = (
+        "import sys, briefing; brief = briefing.build([sys.argv[1]]); "
+        "print(len(brief.sources), 'spacy' in sys.modules, 'weasyprint' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(corpus_dir)],
+        capture_output=True, text=True, env={**os.environ, "BRIEFING_CACHE_DIR": str(cache_dir)}, check=True,
+    )
+    assert done.stdout.split() == ["3", "False", "False"]
