@@ -466,6 +466,18 @@ def test_pdf_render_time_for_sample_and_long_brief(brief):
     )  # generous: shared CI machines are slow
 
 
+def test_pdf_source_numbers_stay_whole_beside_their_entry(brief):
+    import re
+
+    extra = tuple(
+        dataclasses.replace(brief.sources[0], id=f"X{number}", duplicate_of=None)
+        for number in range(120 - len(brief.sources))
+    )
+    text = pdf_text(render_bytes(dataclasses.replace(brief, sources=brief.sources + extra), "pdf"))
+    assert re.search(r"^\[120\] \S", text, re.MULTILINE)  # "[120]" then the outlet, one line
+    assert not re.search(r"\[\d+\s+\]|^\]", text, re.MULTILINE)  # never "[100" and "]" on two lines
+
+
 def test_pdf_render_leaves_the_garbage_collector_as_it_found_it(brief):
     import gc
 
