@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 N ?= 1000
+SKIP ?=
 
 .PHONY: demo test test-fast eval bench clean
 
@@ -29,7 +30,7 @@ eval: $(INSTALLED)
 	$(BIN)/python scripts/eval.py
 
 bench: $(INSTALLED)
-	$(BIN)/python scripts/bench.py --articles $(N)
+	$(BIN)/python scripts/bench.py --articles $(N) --skip "$(SKIP)"
 
 clean:
 	rm -rf $(VENV) out/*.pdf out/*.html out/*.json out/*.md out/*.eml build dist *.egg-info
