@@ -153,13 +153,8 @@ class FactCache:
     def get(self, key: str, source: str) -> list[Fact] | None:
         """The facts stored under ``key``, stamped with ``source``; None on a miss or a damaged entry."""
         path = self.path(key)
-        try:
-            with open(path, "rb") as stream:
-                stored = pickle.load(stream)
-        except FileNotFoundError:
-            return None
-        except Exception as error:  # a partial or foreign file is a miss, never a crash
-            log.debug("%s: unreadable cache entry (%s), recomputing", path, error)
+        stored = read_pickle(path)
+        if stored is None:
             return None
         if not (isinstance(stored, tuple) and all(isinstance(fact, Fact) for fact in stored)):
             log.debug("%s: cache entry of the wrong shape, recomputing", path)
@@ -215,14 +210,7 @@ class BriefCache:
     def get(self, key: str) -> Brief | None:
         """The brief stored under ``key``; None on a miss or a damaged entry."""
         path = self.path(key)
-        try:
-            with open(path, "rb") as stream:
-                stored = pickle.load(stream)
-        except FileNotFoundError:
-            return None
-        except Exception as error:  # a partial or foreign file is a miss, never a crash
-            log.debug("%s: unreadable brief cache entry (%s), rebuilding", path, error)
-            return None
+        stored = read_pickle(path)
         if not isinstance(stored, Brief):
             return None
         touch(path)
@@ -266,6 +254,18 @@ def package_digest() -> str:
         with suppress(OSError):
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def read_pickle(path: Path) -> object | None:
+    """What a cache entry holds; None when it is missing, partial or foreign: a miss, never a crash."""
+    try:
+        with open(path, "rb") as stream:
+            return pickle.load(stream)
+    except FileNotFoundError:
+        return None
+    except Exception as error:
+        log.debug("%s: unreadable cache entry (%s), recomputing", path, error)
+        return None
 
 
 def write_pickle(path: Path, value: object, folder: Path) -> bool:
