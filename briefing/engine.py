@@ -15,7 +15,6 @@ imported only here.
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
 import time
@@ -250,7 +249,7 @@ def clean_or_skip(article: Article, *, today: date) -> Article | Skipped:
 
 def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Skipped]]:
     """The files the inputs name, in the order the reader would read them (``-`` kept as is)."""
-    from briefing.read import GLOB_CHARS, walk_folder
+    from briefing.read import GLOB_CHARS, pattern_matches, walk_folder
 
     units: list[str] = []
     skipped: list[Skipped] = []
@@ -267,10 +266,10 @@ def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], 
         elif path.exists() or path.is_symlink():
             units.append(name)
         elif GLOB_CHARS & set(name):
-            matches = sorted(glob.glob(name, recursive=True))
-            if not matches:
-                skip(name, "no files match this pattern")
-            for match in matches:
+            wanted, nothing = pattern_matches(name)
+            if nothing:
+                skip(name, nothing)
+            for match in wanted:
                 expand(match)
         else:
             skip(name, "no such file or directory")

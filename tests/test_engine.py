@@ -135,3 +135,16 @@ def test_an_unreachable_scheduler_is_one_clear_error():
     with pytest.raises(BriefingError, match="127.0.0.1:9"):
         with open_engine("dask", scheduler="tcp://127.0.0.1:9"):
             pass
+
+
+def test_a_pattern_names_the_same_files_for_dask_workers_as_for_the_local_reader(tmp_path: Path):
+    """A glob leaves sidecars, hidden and data files out on both engines."""
+    (tmp_path / "a.txt").write_text("Tarvia and Dovrenia signed a gas deal on Tuesday.\n", encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('["a.txt"]\noutlet = "Northgate Wire"\n', encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("hidden\n", encoding="utf-8")
+    units, skipped = expand_inputs([str(tmp_path / "*")])
+    assert units == [str(tmp_path / "a.txt")] and not skipped
+    units, skipped = expand_inputs([str(tmp_path / "*.toml")])
+    assert units == [] and [(s.path, s.reason) for s in skipped] == [
+        (str(tmp_path / "*.toml"), "no article files match this pattern")
+    ]

@@ -83,13 +83,9 @@ class Reader:
         elif path.exists() or path.is_symlink():
             self.read_path(path)
         elif GLOB_CHARS & set(name):
-            matches = sorted(glob.glob(name, recursive=True))
-            # The user named a pattern, not each file: leave out what a folder walk leaves out.
-            wanted = [match for match in matches if Path(match).is_dir() or is_article_name(Path(match).name)]
-            if not matches:
-                self.skip(name, "no files match this pattern")
-            elif not wanted:
-                self.skip(name, "no article files match this pattern")
+            wanted, nothing = pattern_matches(name)
+            if nothing:
+                self.skip(name, nothing)
             for match in wanted:
                 self.read_input(match) if Path(match).is_dir() else self.read_path(Path(match))
         else:
@@ -211,6 +207,19 @@ def walk_files(folder: Path, skip) -> Iterator[Path]:
         for name in sorted(files):
             if is_article_name(name):
                 yield Path(root) / name
+
+
+def pattern_matches(pattern: str) -> tuple[list[str], str | None]:
+    """The folders and article files a glob names, in order, and why there are none when
+    there are none. The user named a pattern, not each file: what a folder walk leaves
+    out (sidecars, hidden and data files) is left out here too."""
+    matches = sorted(glob.glob(pattern, recursive=True))
+    wanted = [match for match in matches if Path(match).is_dir() or is_article_name(Path(match).name)]
+    if not matches:
+        return [], "no files match this pattern"
+    if not wanted:
+        return [], "no article files match this pattern"
+    return wanted, None
 
 
 def is_article_name(name: str) -> bool:
