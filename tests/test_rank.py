@@ -280,6 +280,18 @@ def test_neighbour_graph_matches_dense_cosine_in_small_blocks():
     assert np.allclose(graph.toarray(), dense)
 
 
+def test_what_counts_as_a_common_word_grows_with_the_corpus():
+    """500 sentences that share one word, among 40,000: the word is in 1.25% of them,
+    not common, so they are linked. A fixed count of 300 would call it common, and
+    the larger the corpus the more such stories it would fail to join."""
+    n, story = 40_000, 500
+    columns = np.where(np.arange(n) < story, 0, np.arange(n))  # the story's word, else a word of its own
+    vectors = sp.csr_matrix((np.ones(n), (np.arange(n), columns)), shape=(n, n))
+    graph = neighbour_graph(vectors, threshold=0.5, neighbours=3)
+    linked = np.diff(graph.indptr) > 0
+    assert linked[:story].all() and not linked[story:].any()
+
+
 def test_neighbour_graph_finds_pairs_through_rare_features_with_exact_cosine():
     articles, facts = corpus()
     vectors = vectorize(facts)
