@@ -89,14 +89,19 @@ NOT_ANALYSIS = ("read", "clean", "rank", "render", "compose.py", "dedupe.py", "j
 after, or, for this module, are covered by ``CACHE_SCHEMA``."""
 
 
-@lru_cache(maxsize=1)
 def source_digest() -> str:
     """A digest of the source of the modules that make facts (a few milliseconds, once per run)."""
+    return modules_digest(NOT_ANALYSIS)
+
+
+@lru_cache(maxsize=2)
+def modules_digest(left_out: tuple[str, ...] = ()) -> str:
+    """A digest of the package's modules but those under the ``left_out`` names."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         relative = path.relative_to(package)
-        if relative.parts[0] in NOT_ANALYSIS:
+        if relative.parts[0] in left_out:
             continue
         digest.update(relative.as_posix().encode())
         with suppress(OSError):
@@ -236,23 +241,11 @@ def brief_key(articles: Sequence[Article], context: str, **options: object) -> s
     """The entry name for a brief: every field of every article as read (in order),
     the analysis ``context``, the whole package's code and the build ``options``."""
     digest = hashlib.sha256(context.encode("ascii"))
-    digest.update(package_digest().encode("ascii"))
+    digest.update(modules_digest().encode("ascii"))  # any code change may change a brief
     digest.update(canonical(options).encode("utf-8", "surrogatepass"))
     for article in articles:
         digest.update(b"\0")
         digest.update(canonical(article).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def package_digest() -> str:
-    """A digest of every module of the package: any code change may change a brief."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        with suppress(OSError):
-            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

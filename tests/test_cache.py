@@ -406,3 +406,20 @@ def test_a_build_from_cached_facts_never_imports_spacy(cache_dir: Path, corpus_d
         capture_output=True, text=True, env={**os.environ, "BRIEFING_CACHE_DIR": str(cache_dir)}, check=True,
     )
     assert done.stdout.split() == ["3", "False", "False"]
+
+
+def test_a_code_change_builds_the_brief_afresh(cache_dir: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    import briefing.cache
+    import briefing.rank
+    from briefing.pipeline import build
+
+    build([corpus_dir])
+    ranked = []
+    real_rank = briefing.rank.rank
+    monkeypatch.setattr("briefing.rank.rank", lambda *a, **k: ranked.append(1) or real_rank(*a, **k))
+    build([corpus_dir])
+    assert not ranked  # same code: reused
+    real_digest = briefing.cache.modules_digest
+    monkeypatch.setattr(briefing.cache, "modules_digest", lambda *a: "edited" + real_digest(*a))
+    build([corpus_dir])
+    assert ranked  # any module edited: built again
