@@ -29,6 +29,9 @@ PIPELINE_AGAIN = (
 TALKS = "Officials from both countries will hold talks on a currency swap in Islamabad next month."
 TALKS_AGAIN = "Officials of both countries will meet in Islamabad next month for talks on a currency swap."
 WEATHER = "Heavy rain flooded several streets in the old quarter of Peshawar on Sunday evening."
+# One attack as outlets report it, with different death tolls.
+TWELVE_KILLED = "Militants killed 12 soldiers in an attack on a checkpoint near Parachinar in Kurram."
+NINE_KILLED = "Militants killed nine soldiers in an attack on a checkpoint near Parachinar in Kurram."
 
 
 def corpus():
@@ -96,14 +99,16 @@ def test_outlet_key_follows_copies_to_their_original():
 
 
 def test_figures_that_differ_split_a_claim():
-    twelve = "Militants killed 12 soldiers in an attack on a checkpoint near Parachinar in Kurram."
-    nine = "Militants killed nine soldiers in an attack on a checkpoint near Parachinar in Kurram."
-    articles = [article("S1", "Dawn", twelve), article("S2", "Reuters", nine), article("S3", "Geo", twelve)]
+    articles = [
+        article("S1", "Dawn", TWELVE_KILLED),
+        article("S2", "Reuters", NINE_KILLED),
+        article("S3", "Geo", TWELVE_KILLED),
+    ]
     facts = [fact for source in articles for fact in facts_of(source)]
     claims = rank(facts, articles)
     assert len(claims) == 2
-    assert claims[0].text == twelve and claims[0].agreement == 2
-    assert claims[1].text == nine and [s.source for s in claims[1].support] == ["S2"]
+    assert claims[0].text == TWELVE_KILLED and claims[0].agreement == 2
+    assert claims[1].text == NINE_KILLED and [s.source for s in claims[1].support] == ["S2"]
 
 
 def test_quantities_skip_dates_years_ordinals_and_times():
@@ -130,19 +135,17 @@ def test_conflict_needs_the_same_thing_counted():
 def test_repeated_statement_is_not_said_twice_near_the_top():
     # Two outlets disagree on the figure, so the two versions are two claims;
     # the second says nothing new and must come after every fresh claim.
-    twelve = "Militants killed 12 soldiers in an attack on a checkpoint near Parachinar in Kurram."
-    nine = "Militants killed nine soldiers in an attack on a checkpoint near Parachinar in Kurram."
     articles = [
-        article("S1", "Dawn", twelve, TALKS),
-        article("S2", "Reuters", nine, TALKS_AGAIN),
-        article("S3", "Geo", twelve, WEATHER),
-        article("S4", "Tass", nine, WEATHER),
+        article("S1", "Dawn", TWELVE_KILLED, TALKS),
+        article("S2", "Reuters", NINE_KILLED, TALKS_AGAIN),
+        article("S3", "Geo", TWELVE_KILLED, WEATHER),
+        article("S4", "Tass", NINE_KILLED, WEATHER),
     ]
     facts = [fact for source in articles for fact in facts_of(source)]
     claims = rank(facts, articles)
     texts = [claim.text for claim in claims]
-    assert texts[-1] in (twelve, nine)
-    assert sum(text in (twelve, nine) for text in texts[:3]) == 1
+    assert texts[-1] in (TWELVE_KILLED, NINE_KILLED)
+    assert sum(text in (TWELVE_KILLED, NINE_KILLED) for text in texts[:3]) == 1
 
 
 FILLERS = (
@@ -175,23 +178,21 @@ def test_what_more_outlets_report_comes_first_even_with_a_lower_score():
 
 
 def test_a_repeat_names_the_claim_it_repeats_and_follows_every_fresh_claim():
-    twelve = "Militants killed 12 soldiers in an attack on a checkpoint near Parachinar in Kurram."
-    nine = "Militants killed nine soldiers in an attack on a checkpoint near Parachinar in Kurram."
     articles = [
-        article("S1", "Dawn", twelve, TALKS),
-        article("S2", "Reuters", nine, TALKS_AGAIN),
-        article("S3", "Geo", twelve, WEATHER),
-        article("S4", "Tass", nine),
-        article("S5", "AP", nine),
+        article("S1", "Dawn", TWELVE_KILLED, TALKS),
+        article("S2", "Reuters", NINE_KILLED, TALKS_AGAIN),
+        article("S3", "Geo", TWELVE_KILLED, WEATHER),
+        article("S4", "Tass", NINE_KILLED),
+        article("S5", "AP", NINE_KILLED),
     ]
     facts = [fact for source in articles for fact in facts_of(source)]
     claims = rank(facts, articles)
     by_text = {claim.text: claim for claim in claims}
     # Three outlets give nine, two give 12: nine is kept, 12 repeats it, however they score.
-    assert (by_text[nine].agreement, by_text[twelve].agreement) == (3, 2)
-    assert by_text[nine].repeats is None
-    assert by_text[twelve].repeats == by_text[nine].id
-    assert claims[-1] is by_text[twelve]
+    assert (by_text[NINE_KILLED].agreement, by_text[TWELVE_KILLED].agreement) == (3, 2)
+    assert by_text[NINE_KILLED].repeats is None
+    assert by_text[TWELVE_KILLED].repeats == by_text[NINE_KILLED].id
+    assert claims[-1] is by_text[TWELVE_KILLED]
     fresh = [claim for claim in claims if claim.repeats is None]
     assert claims[: len(fresh)] == fresh
 
