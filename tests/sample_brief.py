@@ -347,6 +347,15 @@ CLAIMS = {
 }
 
 
+def all_claims(brief: Brief):
+    """Every claim a reader sees: summary, theme sections and divergences (repeats included)."""
+    yield from brief.summary
+    for section in brief.themes:
+        yield from section.claims
+    for divergence in brief.divergences:
+        yield from divergence.claims
+
+
 def sample_brief() -> Brief:
     """The brief every render test starts from."""
     claims = CLAIMS

@@ -13,6 +13,7 @@ from briefing.errors import NoArticlesError
 from briefing.jsonform import brief_to_dict, validate_brief_dict
 from briefing.pipeline import read_corpus
 from briefing.rank import outlet_key
+from sample_brief import all_claims
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +28,6 @@ def example_brief(examples_dir: Path):
 
 def by_id(brief):
     return {source.id: source for source in brief.sources}
-
-
-def all_claims(brief):
-    yield from brief.summary
-    for section in brief.themes:
-        yield from section.claims
-    for divergence in brief.divergences:
-        yield from divergence.claims
 
 
 def test_every_support_sentence_is_verbatim_in_its_cleaned_source(example_corpus, example_brief):

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from briefing.errors import BriefingError
 from briefing.pipeline import build
 from briefing.render import render_bytes
+from sample_brief import all_claims
 
 BUILD_EXAMPLES = 40
 CORPUS_EXAMPLES = 30
@@ -139,14 +140,6 @@ def test_any_bytes_build_or_raise_briefing_error(suffix: str, data: bytes):
 def test_news_like_text_with_noise_builds_or_raises_briefing_error(corpus, noise):
     with written([*corpus, noise]) as paths:
         build_or_error(paths)
-
-
-def all_claims(brief):
-    yield from brief.summary
-    for section in brief.themes:
-        yield from section.claims
-    for divergence in brief.divergences:
-        yield from divergence.claims
 
 
 @settings(max_examples=CORPUS_EXAMPLES, **SETTINGS)
