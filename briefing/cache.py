@@ -38,8 +38,11 @@ from pathlib import Path
 
 from briefing import __version__
 from briefing.model import Article, Brief, Fact
+from briefing.options import BuildOptions
 
 log = logging.getLogger("briefing")
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 CACHE_SCHEMA = 1
 """Bump when the stored form or the meaning of a Fact changes without a version bump."""
@@ -83,27 +86,29 @@ def analysis_context(model_label: str, taxonomy: object, aliases: object, join_q
     return digest.hexdigest()
 
 
-NOT_ANALYSIS = ("read", "clean", "rank", "render", "compose.py", "dedupe.py", "jsonform.py", "mail.py",
-                "cli.py", "pipeline.py", "engine.py", "cache.py", "__init__.py")
-"""Package parts that cannot change a fact: they run before it (the article text is in the key) or
-after, or, for this module, are covered by ``CACHE_SCHEMA``."""
+FACT_MAKERS = ("briefing.analyze", "briefing.extract")
+"""Where facts are made (engine.analyze_batch calls these); the key covers them and every
+package module they import, found by reading the imports (briefing/imports.py)."""
 
 
 def source_digest() -> str:
     """A digest of the source of the modules that make facts (a few milliseconds, once per run)."""
-    return modules_digest(NOT_ANALYSIS)
+    from briefing.imports import modules_reached
+
+    return files_digest(modules_reached(FACT_MAKERS))
 
 
-@lru_cache(maxsize=2)
-def modules_digest(left_out: tuple[str, ...] = ()) -> str:
-    """A digest of the package's modules but those under the ``left_out`` names."""
+@lru_cache(maxsize=1)
+def modules_digest() -> str:
+    """A digest of every module of the package: any code change may change a brief."""
+    return files_digest(tuple(sorted(PACKAGE_DIR.rglob("*.py"))))
+
+
+@lru_cache(maxsize=4)
+def files_digest(paths: tuple[Path, ...]) -> str:
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        relative = path.relative_to(package)
-        if relative.parts[0] in left_out:
-            continue
-        digest.update(relative.as_posix().encode())
+    for path in paths:
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         with suppress(OSError):
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -237,12 +242,12 @@ class BriefCache:
                 path.unlink()
 
 
-def brief_key(articles: Sequence[Article], context: str, **options: object) -> str:
+def brief_key(articles: Sequence[Article], context: str, options: BuildOptions) -> str:
     """The entry name for a brief: every field of every article as read (in order),
     the analysis ``context``, the whole package's code and the build ``options``."""
     digest = hashlib.sha256(context.encode("ascii"))
     digest.update(modules_digest().encode("ascii"))  # any code change may change a brief
-    digest.update(canonical(options).encode("utf-8", "surrogatepass"))
+    digest.update(options.cache_key().encode("ascii"))
     for article in articles:
         digest.update(b"\0")
         digest.update(canonical(article).encode("utf-8", "surrogatepass"))

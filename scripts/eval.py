@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +40,9 @@ def cluster_input(cluster: dict, folder: Path) -> Path:
 
 def summarize_cluster(path: Path, *, words: int, cache: bool) -> str:
     """What ``briefing summarize PATH --words N`` prints, computed in this process."""
-    from briefing.pipeline import newest_publication, read_corpus
-    from briefing.rank import RankConfig, rank, summarize
+    from briefing.pipeline import summarize_inputs
 
-    corpus = read_corpus([path], cache=cache, jobs=1, today=date.today())
-    claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=newest_publication(corpus.articles)))
-    return summarize(claims, words=words)
+    return summarize_inputs([path], words=words, cache=cache, jobs=1)
 
 
 def score(clusters: Path, systems: dict[str, Path], words: int) -> dict[str, dict]:

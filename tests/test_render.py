@@ -8,6 +8,8 @@ import dataclasses
 import html as html_module
 import logging
 import os
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -273,10 +275,20 @@ def test_an_empty_brief_still_renders_in_every_format(tmp_path):
 # Determinism and atomic writes ------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["html", "email", "md", "json", "pdf"])
-def test_same_brief_gives_byte_identical_output(brief, fmt, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1645768800")
-    assert render_bytes(brief, fmt) == render_bytes(brief, fmt)
+def test_same_brief_gives_byte_identical_output_in_two_processes(tmp_path):
+    """Each process has its own hash seed, so set or dict order leaking into a format shows."""
+    script = (
+        "import hashlib, sys; sys.path.insert(0, sys.argv[1]); from sample_brief import sample_brief; "
+        "from briefing.render import render_bytes; brief = sample_brief(); "
+        "print(*(hashlib.sha256(render_bytes(brief, f)).hexdigest() for f in ('html', 'email', 'md', 'json', 'pdf')))"
+    )
+    digests = []
+    for seed in ("1", "2"):
+        environment = {**os.environ, "SOURCE_DATE_EPOCH": "1645768800", "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent)], env=environment,
+                              capture_output=True, text=True, timeout=300, check=True)
+        digests.append(done.stdout.split())
+    assert len(digests[0]) == 5 and digests[0] == digests[1]
 
 
 def test_failing_render_leaves_no_file_and_keeps_the_old_one(brief, tmp_path):
