@@ -1,32 +1,55 @@
-"""Compose stage: ranked claims, facts and sources in, one ``Brief`` out.
+"""Compose stage: stories with their ranked claims in, one ``Brief`` out.
 
-The brief's parts all read the rank order, which already keeps repeats out
-of the top: the summary is its head, each theme section its claims on that
-theme, the timeline the dated events most sources report (oldest first), and
-"where sources differ" the pairs of claims on one event whose figures
-disagree between independent outlets.
+Nothing is clustered or compared here: rank formed each story's claims and
+found where its sources differ; compose decides what a reader sees first.
+Stories are ordered by importance (independent outlets, decayed by how long
+ago the story last moved); the summary is the lead point of each top story,
+newest first; a theme section lists the stories filed under it (their main
+theme); the timeline holds the dated events the most outlets report.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from briefing.model import Article, Brief, Claim, Divergence, Fact, Taxonomy, ThemeSection, TimelineEntry
-from briefing.rank import RankConfig, group_facts, outlet_key, quantities
-from briefing.rank.quantities import differing
-from briefing.rank.similarity import DATED, neighbour_graph, vectorize
+from briefing.model import Article, Brief, Claim, Divergence, Story, Taxonomy, ThemeSection, TimelineEntry
 
-SUMMARY_CLAIMS = 6
-THEME_CLAIMS = 8
+TOP_STORIES = 5
+"""Stories shown in full at the top of the brief; the others appear by headline."""
+
+STORY_HALF_LIFE_DAYS = 7.0
+"""A story's importance halves for every week it has been quiet before the as-of date:
+a brief is read for what is happening now (a weekly rhythm, as in news digests)."""
+
+THEME_SHARE = 0.25
+"""A story is filed under a theme when at least this share of its backed claims is on it:
+one sentence about gas does not make a story about energy."""
+
 TIMELINE_ENTRIES = 12
 DIVERGENCES = 5
 
+REFERENCES = frozenset("he she they it his her their its him them this these that those such".split())
+"""Words that, opening a sentence, point back to one before it: shown alone, nobody can tell who."""
+
+
+@dataclass(frozen=True)
+class RankedStory:
+    """What the stories stage found and what rank made of it, for one story."""
+
+    id: str
+    headline: str
+    headline_is_title: bool
+    articles: tuple[str, ...]
+    outlets: int  # independent outlets among the articles
+    claims: tuple[Claim, ...]  # rank order, repeats last; ids local to the story
+    divergences: tuple[Divergence, ...] = ()
+
 
 def compose(
-    claims: Sequence[Claim],
-    facts: Sequence[Fact],
+    ranked: Sequence[RankedStory],
     articles: Sequence[Article],
     *,
     taxonomy: Taxonomy,
@@ -35,120 +58,155 @@ def compose(
     generated_at: str,
     model: str,
 ) -> Brief:
-    """Lay the ranked claims out as a brief; every line keeps its sources."""
+    """Lay the stories out as a brief; every line keeps its sources."""
     articles_by_id = {article.id: article for article in articles}
+    stories = sorted(
+        (story_of(entry, articles_by_id, as_of) for entry in ranked),
+        key=lambda story: (-story.importance, -(story.last_published or date.min).toordinal(), _number(story.id)),
+    )
+    stories, divergences = numbered(stories, {entry.id: entry.divergences for entry in ranked})
+    top = stories[:TOP_STORIES]
     return Brief(
         title=title,
         as_of=as_of,
         generated_at=generated_at,
         model=model,
         sources=tuple(articles),
-        summary=tuple(fresh(claims)[:SUMMARY_CLAIMS]),
-        themes=theme_sections(claims, taxonomy),
-        timeline=timeline(facts, articles),
-        divergences=divergences(claims, facts, articles_by_id),
+        summary=newest_first([story.summary[0] for story in top if story.summary]),
+        themes=theme_sections(stories, taxonomy),
+        timeline=timeline(stories, articles),
+        divergences=divergences[:DIVERGENCES],
+        stories=tuple(stories),
     )
 
 
-def fresh(claims: Sequence[Claim]) -> list[Claim]:
-    """The claims that say something no better-backed claim says, in rank order
-    (most outlets first, then score)."""
-    return [claim for claim in claims if claim.repeats is None]
+def story_of(entry: RankedStory, articles_by_id: Mapping[str, Article], as_of: date | None) -> Story:
+    """The story as the brief reports it: its outlets, dates, themes and best-backed points."""
+    published = [articles_by_id[article_id].published for article_id in entry.articles]
+    published = [day for day in published if day]
+    last = max(published, default=None)
+    outlets = entry.outlets
+    fresh = [standing_alone(claim) for claim in entry.claims if claim.repeats is None]
+    # A point that still opens on "He" or "This" cannot stand alone: it goes after those that can.
+    summary = tuple(sorted(fresh, key=lambda claim: opens_on_reference(claim.text)))
+    return Story(
+        id=entry.id,
+        headline=entry.headline,
+        headline_is_title=entry.headline_is_title,
+        sources=entry.articles,
+        agreement=outlets,
+        first_published=min(published, default=None),
+        last_published=last,
+        themes=story_themes(summary),
+        summary=summary,
+        importance=round(importance(outlets, last, as_of), 6),
+    )
 
 
-def theme_sections(claims: Sequence[Claim], taxonomy: Taxonomy) -> tuple[ThemeSection, ...]:
-    """One section per taxonomy theme that has claims, in the taxonomy's order."""
+def standing_alone(claim: Claim) -> Claim:
+    """The claim shown by a supporting sentence that does not open on a pronoun ("He reiterated
+    ..."), when it has one: the reader sees the sentence without the one before it."""
+    if not opens_on_reference(claim.text):
+        return claim
+    for support in claim.support:
+        if not opens_on_reference(support.sentence):
+            return dataclasses.replace(claim, text=support.sentence, speaker=None)
+    return claim
+
+
+def opens_on_reference(sentence: str) -> bool:
+    """Whether ``sentence`` leads with a pronoun or a pointing word."""
+    first = sentence.lstrip("\"'“‘`( ").split(maxsplit=1)[:1]
+    return bool(first) and first[0].strip(",;:").casefold() in REFERENCES
+
+
+def importance(outlets: int, last_published: date | None, as_of: date | None) -> float:
+    """Independent outlets, halved for every ``STORY_HALF_LIFE_DAYS`` the story has been quiet."""
+    if last_published is None or as_of is None:
+        return float(outlets) * 0.5  # undated: as if a week old
+    quiet = max((as_of - last_published).days, 0)
+    return outlets * 0.5 ** (quiet / STORY_HALF_LIFE_DAYS)
+
+
+def story_themes(claims: Sequence[Claim]) -> tuple[str, ...]:
+    """Themes on which at least ``THEME_SHARE`` of the story's backing is, the main one first;
+    a claim weighs its outlets."""
+    total = sum(claim.agreement for claim in claims)
+    weights: dict[str, float] = {}
+    for claim in claims:
+        for theme in claim.themes:
+            weights[theme] = weights.get(theme, 0) + claim.agreement
+    kept = [theme for theme, weight in weights.items() if total and weight / total >= THEME_SHARE]
+    return tuple(sorted(kept, key=lambda theme: (-weights[theme], theme)))
+
+
+def numbered(
+    stories: Sequence[Story], divergences_by_story: Mapping[str, Sequence[Divergence]]
+) -> tuple[list[Story], tuple[Divergence, ...]]:
+    """Claim ids "C1", "C2", ... across the brief, in story order, and the stories' claims
+    and divergences renamed to match."""
+    renamed: list[Story] = []
+    divergences: list[Divergence] = []
+    counter = 0
+    for story in stories:
+        ids: dict[str, str] = {}
+        for claim in story.summary:
+            counter += 1
+            ids[claim.id] = f"C{counter}"
+
+        def rename(claim: Claim) -> Claim:
+            return dataclasses.replace(claim, id=ids.get(claim.id, claim.id), repeats=None, story=story.id)
+
+        renamed.append(dataclasses.replace(story, summary=tuple(rename(claim) for claim in story.summary)))
+        for divergence in divergences_by_story.get(story.id, ()):
+            for claim in divergence.claims:  # a side may be a claim the story leaves out as a repeat
+                if claim.id not in ids:
+                    counter += 1
+                    ids[claim.id] = f"C{counter}"
+            sides = tuple(rename(claim) for claim in divergence.claims)
+            divergences.append(dataclasses.replace(divergence, claims=sides, story=story.id))
+    return renamed, tuple(divergences)
+
+
+def newest_first(claims: Sequence[Claim]) -> tuple[Claim, ...]:
+    """The newest developments lead; undated points keep their place after the dated ones."""
+    return tuple(sorted(claims, key=lambda claim: -(claim.date or date.min).toordinal()))
+
+
+def theme_sections(stories: Sequence[Story], taxonomy: Taxonomy) -> tuple[ThemeSection, ...]:
+    """One section per taxonomy theme that is some story's main theme, in the taxonomy's order."""
     sections = []
     for theme in taxonomy.themes:
-        on_theme = tuple(claim for claim in fresh(claims) if theme.id in claim.themes)[:THEME_CLAIMS]
-        if on_theme:
-            sections.append(ThemeSection(theme.id, theme.label, on_theme))
+        filed = tuple(story.id for story in stories if story.themes[:1] == (theme.id,))
+        if filed:
+            sections.append(ThemeSection(theme.id, theme.label, filed))
     return tuple(sections)
 
 
-def timeline(facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[TimelineEntry, ...]:
-    """The dated events most sources report, oldest first; one entry per event
-    and day, naming every source that reports it. Only events dated to the day:
-    "last week" or "next month" would show as a day that nobody wrote."""
-    dated = [
-        fact
-        for fact in facts
-        if fact.event_date and fact.event_date_basis in DATED and fact.event_date_precision == "day"
-    ]
-    articles_by_id = {article.id: article for article in articles}
+def timeline(stories: Sequence[Story], articles: Sequence[Article]) -> tuple[TimelineEntry, ...]:
+    """The events dated to the day that the most outlets report, oldest first; one entry per
+    event (a claim), naming every source that reports it."""
     order = {article.id: index for index, article in enumerate(articles)}
-    entries = []
-    for members in group_facts(dated, articles):
-        centre = dated[members[0]]
-        same_day = [dated[i] for i in members if dated[i].event_date == centre.event_date]
-        sources = tuple(sorted({fact.source for fact in same_day}, key=lambda source: order.get(source, 0)))
-        outlets = len({outlet_key(articles_by_id[source], articles_by_id) for source in sources})
-        entries.append((outlets, len(sources), TimelineEntry(centre.event_date, centre.sentence, sources)))
-    entries.sort(key=lambda item: (-item[0], -item[1], item[2].date, order.get(item[2].sources[0], 0)))
-    kept = [entry for _, _, entry in entries[:TIMELINE_ENTRIES]]
+    events = [
+        (claim, story)
+        for story in stories
+        for claim in story.summary
+        if claim.dated and claim.date and not opens_on_reference(claim.text)
+    ]
+    events.sort(key=lambda item: (-item[0].agreement, -item[1].importance, _number(item[0].id)))
+    kept = [
+        TimelineEntry(
+            claim.date,
+            claim.text,
+            tuple(sorted({support.source for support in claim.support}, key=lambda source: order.get(source, 0))),
+            story=story.id,
+            claim=claim.id,
+        )
+        for claim, story in events[:TIMELINE_ENTRIES]
+    ]
     return tuple(sorted(kept, key=lambda entry: (entry.date, order.get(entry.sources[0], 0), entry.text)))
 
 
-def divergences(
-    claims: Sequence[Claim], facts: Sequence[Fact], articles_by_id: Mapping[str, Article]
-) -> tuple[Divergence, ...]:
-    """Pairs of claims about one event whose figures for the same thing differ
-    between independent outlets, most-backed first. One event: the sentences
-    are neighbours (cosine >= ``link``) naming someone or somewhere in common,
-    or as alike as one claim's sentences, and give no two written-out dates."""
-    claim_of = {(support.source, support.sentence): claim for claim in claims for support in claim.support}
-    backed = [fact for fact in facts if (fact.source, fact.sentence) in claim_of and fact.numbers]
-    if len(backed) < 2:
-        return ()
-    config = RankConfig()
-    graph = neighbour_graph(vectorize(backed), threshold=config.link, neighbours=config.neighbours)
-    graph = graph.tocoo()
-    amounts = cache(lambda index: quantities(backed[index]))  # read only for pairs that get this far
-    found: dict[tuple[str, str], tuple[Claim, Claim, tuple[str, ...]]] = {}
-    for i, j, similarity in zip(graph.row, graph.col, graph.data):
-        first, second = backed[i], backed[j]
-        if i >= j or not _independent(first, second, articles_by_id) or _dated_apart(first, second):
-            continue
-        if similarity < config.same_claim and not set(first.entities) & set(second.entities):
-            continue  # only a little alike, and about nobody in common: two events
-        units = differing(amounts(i), amounts(j))
-        a, b = claim_of[(first.source, first.sentence)], claim_of[(second.source, second.sentence)]
-        if not units or a.id == b.id:
-            continue
-        a, b = sorted((a, b), key=lambda claim: _claim_number(claim))
-        if (a.id, b.id) not in found:
-            found[(a.id, b.id)] = (a, b, tuple(_figures(unit, first, second) for unit in units))
-    ranked = sorted(
-        found.values(), key=lambda item: (-(item[0].agreement + item[1].agreement), _claim_number(item[0]))
-    )
-    return tuple(Divergence("; ".join(topics), (a, b)) for a, b, topics in ranked[:DIVERGENCES])
-
-
-def _independent(first: Fact, second: Fact, articles_by_id: Mapping[str, Article]) -> bool:
-    return outlet_key(articles_by_id[first.source], articles_by_id) != outlet_key(
-        articles_by_id[second.source], articles_by_id
-    )
-
-
-def _dated_apart(first: Fact, second: Fact) -> bool:
-    """Both sentences write out a date, and not the same one: two events, not a dispute.
-    (Relative dates are left out: "on Thursday" may date the report, not the event.)"""
-    return (
-        first.event_date_basis == "explicit"
-        and second.event_date_basis == "explicit"
-        and first.event_date != second.event_date
-    )
-
-
-def _figures(unit: str, first: Fact, second: Fact) -> str:
-    """'soldier: 12 vs 9', the disputed figures as the topic line."""
-    values = [sorted(quantities(fact)[unit]) for fact in (first, second)]
-    return f"{unit}: " + " vs ".join(" or ".join(_number(value) for value in side) for side in values)
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
-
-
-def _claim_number(claim: Claim) -> int:
-    return int(claim.id[1:]) if claim.id[1:].isdigit() else 0
+def _number(identifier: str) -> int:
+    digits = identifier[1:]
+    return int(digits) if digits.isdigit() else 0

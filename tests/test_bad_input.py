@@ -662,7 +662,7 @@ def test_hundreds_of_identical_articles_count_as_one_outlet(goods, tmp_path, cap
     originals = [source for source in copies if source["duplicate_of"] is None]
     assert len(originals) == 1
     assert all(source["duplicate_of"] == originals[0]["id"] for source in copies if source is not originals[0])
-    claims = [*brief["summary"], *(claim for theme in brief["themes"] for claim in theme["claims"])]
+    claims = [*brief["summary"], *(claim for story in brief["stories"] for claim in story["summary"])]
     assert claims and all(claim["agreement"] <= 3 for claim in claims)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import email
 import html
 import re
+from datetime import date
 from dataclasses import dataclass, field, replace
 from email import policy
 from html.parser import HTMLParser
@@ -23,6 +24,7 @@ import pytest
 import briefing.render
 import briefing.render.pdf
 from briefing.cli import main
+from briefing.model import TimelineEntry
 from briefing.pipeline import build
 from briefing.read import read_inputs
 from briefing.render import FORMATS, RenderOptions, output_path, render_bytes
@@ -136,6 +138,10 @@ def pdf_text(data: bytes) -> str:
 def rendered(tmp_path_factory) -> Rendered:
     inputs = write_inputs(tmp_path_factory.mktemp("hostile"))
     brief = build(inputs, cache=False, jobs=1)
+    # The sources list shows the sources the brief cites: one event citing all of them puts
+    # every hostile title and URL on the page.
+    everyone = TimelineEntry(date(2021, 4, 7), "Every source reports it.", tuple(a.id for a in brief.sources))
+    brief = replace(brief, timeline=(*brief.timeline, everyone))
     fetched: list[str] = []
     pages: list[str] = []
     original_fetch = briefing.render.pdf.AssetFetcher.fetch

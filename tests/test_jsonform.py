@@ -26,6 +26,7 @@ TOP_LEVEL_KEYS = [
     "generated_at",
     "model",
     "sources",
+    "stories",
     "summary",
     "themes",
     "timeline",
@@ -62,15 +63,17 @@ def form() -> dict:
 def test_keys_follow_the_documented_order(form):
     assert list(form) == [*TOP_LEVEL_KEYS, "notes"]
     assert all(list(source) == SOURCE_KEYS for source in form["sources"])
-    claims = [*form["summary"], *(c for t in form["themes"] for c in t["claims"])]
+    claims = [*form["summary"], *(c for story in form["stories"] for c in story["summary"])]
     assert all(list(claim)[: len(CLAIM_KEYS)] == CLAIM_KEYS for claim in claims)
-    assert list(form["themes"][0]) == ["id", "label", "claims"]
-    assert list(form["timeline"][0]) == ["date", "text", "sources"]
-    assert list(form["divergences"][0]) == ["topic", "claims"]
+    assert list(form["stories"][0]) == ["id", "headline", "headline_is_title", "agreement", "sources",
+                                        "first_published", "last_published", "themes", "summary"]
+    assert list(form["themes"][0]) == ["id", "label", "stories"]
+    assert list(form["timeline"][0]) == ["date", "text", "sources", "story"]
+    assert list(form["divergences"][0]) == ["topic", "story", "claims"]
 
 
 def test_values_are_plain_json_with_iso_dates(form):
-    assert form["schema"] == "briefing/1"
+    assert form["schema"] == "briefing/2"
     assert form["as_of"] == "2022-02-25"
     copy_of_wire = form["sources"][3]
     assert (
@@ -81,24 +84,26 @@ def test_values_are_plain_json_with_iso_dates(form):
         form["sources"][6]["published"] is None and form["sources"][6]["outlet"] is None
     )
     assert form["sources"][0]["words"] == len(sample_brief().sources[0].text.split())
-    first = form["summary"][0]
+    first = form["summary"][1]
     assert first["date"] == "2021-04-07" and first["agreement"] == 4
     assert first["support"][0] == {"source": "S3", "sentence": first["text"]}
     assert form["timeline"][0] == {
         "date": "2021-04-06",
         "text": sample_brief().timeline[0].text,
         "sources": ["S3", "S4"],
+        "story": "T2",
     }
 
 
 def test_scores_are_rounded_to_four_places(form):
-    assert form["summary"][0]["score"] == 0.9123
+    pipeline = next(c for story in form["stories"] for c in story["summary"] if c["id"] == "C1")
+    assert pipeline["score"] == 0.9123
 
 
 def test_speaker_appears_only_for_quotes(form):
-    security = next(theme for theme in form["themes"] if theme["id"] == "security")
-    assert security["claims"][0]["speaker"] == "Sergey Lavrov"
-    assert "speaker" not in form["summary"][0]
+    claims = {c["id"]: c for story in form["stories"] for c in story["summary"]}
+    assert claims["C7"]["speaker"] == "Sergey Lavrov"
+    assert "speaker" not in claims["C1"]
 
 
 def test_notes_appear_only_when_there_are_some():
@@ -110,7 +115,7 @@ def test_json_text_is_deterministic_and_keeps_unicode():
     text = brief_to_json(sample_brief())
     assert text == brief_to_json(sample_brief())
     assert "Pakistan–Russia" in text  # not \u2013
-    assert text.startswith('{\n  "schema": "briefing/1",\n  "title"')
+    assert text.startswith('{\n  "schema": "briefing/2",\n  "title"')
     assert json.loads(text) == brief_to_dict(sample_brief())
 
 
@@ -147,7 +152,8 @@ def _broken(form: dict, change) -> dict:
         (lambda f: f["sources"][0].update(date_basis="guess"), "sources/0/date_basis"),
         (lambda f: f["summary"][0].update(agreement="four"), "summary/0/agreement"),
         (lambda f: f["summary"][0].update(support=[]), "summary/0/support"),
-        (lambda f: f["themes"][0]["claims"][0].update(extra=1), "themes/0/claims/0"),
+        (lambda f: f["stories"][0]["summary"][0].update(extra=1), "stories/0/summary/0"),
+        (lambda f: f["stories"][0].update(status="maybe"), "stories/0/status"),
         (lambda f: f.update(generated_at="yesterday"), "generated_at"),
     ],
 )

@@ -49,13 +49,15 @@ programme as in the ICSI summarizer).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
-from briefing.model import Article, Claim, Fact
+from briefing.model import Article, Claim, Divergence, Fact
 from briefing.rank.claims import concept_weights, draft, finish_claim, order_without_repeats
 from briefing.rank.config import RankConfig
+from briefing.rank.divergences import find_divergences
 from briefing.rank.quantities import conflicting, quantities
 from briefing.rank.similarity import concepts, cross_source, lexrank, neighbour_graph, star_clusters, vectorize
 from briefing.rank.sources import agreement, original_of, outlet_key, report_of
@@ -63,6 +65,7 @@ from briefing.rank.summary import summarize
 
 __all__ = [
     "RankConfig",
+    "Ranking",
     "agreement",
     "conflicting",
     "group_facts",
@@ -71,18 +74,37 @@ __all__ = [
     "outlet_key",
     "quantities",
     "rank",
+    "rank_story",
     "report_of",
     "summarize",
 ]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """One story's claims, best first (repeats last), and where its sources differ."""
+
+    claims: tuple[Claim, ...]
+    divergences: tuple[Divergence, ...] = ()
+    outlets: int = 0  # independent outlets among the story's articles
 
 
 def rank(
     facts: Sequence[Fact], articles: Sequence[Article], *, config: RankConfig = RankConfig()
 ) -> list[Claim]:
     """Cluster facts into claims and order them best first, with no repeats near the top."""
-    if not facts:
-        return []
+    return list(rank_story(facts, articles, config=config).claims)
+
+
+def rank_story(
+    facts: Sequence[Fact], articles: Sequence[Article], *, config: RankConfig = RankConfig(), story: str | None = None
+) -> Ranking:
+    """``rank`` for the facts of one story, with its disputed figures found on the same graph.
+    Claim ids are "C1", ... within the story; compose numbers them across the brief."""
     articles_by_id = {article.id: article for article in articles}
+    outlets = len({outlet_key(article, articles_by_id) for article in articles})
+    if not facts:
+        return Ranking((), (), outlets)
     graph, centrality = link_facts(facts, articles_by_id, config=config)
     wording = [concepts(fact) for fact in facts]
     weights = concept_weights(facts, {source: report_of(source, articles_by_id) for source in articles_by_id}, wording)
@@ -94,7 +116,7 @@ def rank(
     best = max((draft.score for draft in drafts), default=0.0) or 1.0
     article_order = {article_id: index for index, article_id in enumerate(articles_by_id)}
     claim_id = {index: f"C{number}" for number, index in enumerate(order, 1)}
-    return [
+    claims = tuple(
         finish_claim(
             claim_id[index],
             drafts[index],
@@ -103,9 +125,11 @@ def rank(
             drafts[index].score / best,
             article_order=article_order,
             repeats=claim_id[repeats[index]] if index in repeats else None,
+            story=story,
         )
         for index in order
-    ]
+    )
+    return Ranking(claims, find_divergences(claims, facts, graph, articles_by_id, config=config), outlets)
 
 
 def link_facts(

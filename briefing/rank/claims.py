@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from briefing.model import Article, Claim, Fact, Support
 from briefing.rank.config import RankConfig
-from briefing.rank.similarity import concepts
+from briefing.rank.similarity import DATED, concepts
 from briefing.rank.sources import agreement
 
 
@@ -140,6 +140,7 @@ def finish_claim(
     *,
     article_order: Mapping[str, int],
     repeats: str | None = None,
+    story: str | None = None,
 ) -> Claim:
     """The claim as the brief shows it: centre sentence, one best sentence per source
     (in article order), and the id of the claim it says again, if any."""
@@ -160,15 +161,20 @@ def finish_claim(
             theme_totals[theme.theme] = theme_totals.get(theme.theme, 0.0) + theme.score
     themes = tuple(sorted(theme_totals, key=lambda theme: -theme_totals[theme]))
     entities = tuple(dict.fromkeys(entity for fact in members for entity in fact.entities))
+    day = _claim_date(facts, draft.members)
     return Claim(
         id=claim_id,
         text=centre.sentence,
         score=round(score, 4),
         agreement=draft.outlets,
         support=support,
-        date=_claim_date(facts, draft.members),
+        date=day,
         themes=themes,
         entities=entities,
         speaker=centre.speaker,
         repeats=repeats,
+        story=story,
+        dated=any(fact.event_date == day and fact.event_date_basis in DATED for fact in members) if day else False,
     )
+
+

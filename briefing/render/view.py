@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from briefing.model import Article, Brief, Claim
+from briefing.model import Article, Brief, Claim, Story
 
 URL_SAFE_CHARACTERS = "/:?#[]@!$&()*+,;=%~-._"  # RFC 3986 reserved and unreserved, less ' < > " and space
 RELIABLE_DATE_BASES = frozenset({"header", "front_matter", "html", "feed"})
@@ -29,6 +29,49 @@ TICK_MARGIN = 0.2  # axis marks nearer the ends than this would hide the end dat
 TIMELINE_LANE_GAP = (
     0.06  # points closer than this share of the axis go to the next lane
 )
+
+
+KEY_POINTS = 4  # at most, per top story
+THEME_STORIES = 8  # stories listed under one theme; the rest go to "Other stories"
+REFERENCES = frozenset("he she they it his her their its him them this these that those such".split())
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """A story as one part of the brief shows it."""
+
+    story: Story
+    points: tuple[Claim, ...]  # the claims printed with it (none for a headline-only line)
+    themes: tuple[str, ...]  # labels of the themes it touches, its main one first
+    top: bool  # shown in full under "Top stories"
+    headline_source: str | None = None  # the article whose title is the headline
+
+    @property
+    def anchor(self) -> str:
+        return f"story-{self.story.id}"
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    id: str
+    label: str
+    stories: tuple[StoryView, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which story goes where, and which claims are printed, so that nothing is said twice."""
+
+    top: tuple[StoryView, ...]
+    themes: tuple[ThemeView, ...]
+    others: tuple[StoryView, ...]
+    printed: frozenset[str]  # ids of the claims printed in full
+
+    def story(self, story_id: str) -> StoryView | None:
+        for view in (*self.top, *(entry for theme in self.themes for entry in theme.stories), *self.others):
+            if view.story.id == story_id:
+                return view
+        return None
 
 
 @dataclass(frozen=True)
@@ -92,6 +135,8 @@ class TimelinePoint:
     position: float  # 0..1 along the axis
     lane: int  # 0 = on the axis row, 1 = one row up, ...
     refs: tuple[SourceEntry, ...]
+    story: str | None = None  # Story.id
+    claim: str | None = None  # Claim.id of the event
 
 
 @dataclass(frozen=True)
@@ -111,19 +156,22 @@ class TimelineChart:
 
 def build_context(brief: Brief, *, options, format: str) -> dict:
     """Everything a template receives (templates/README.md lists it)."""
-    sources = source_entries(brief)
+    layout = brief_layout(brief)
+    sources = source_entries(brief, cited_sources(brief, layout))
     by_id = {entry.id: entry for entry in sources}
     scope = brief_scope(brief)
     return {
         "brief": brief,
         "options": options,
         "format": format,
+        "layout": layout,
         "sources": sources,
+        "uncited": len(brief.sources) - len(sources),
         "source_by_id": by_id,
         "scope": scope,
         "theme_labels": {section.id: section.label for section in brief.themes},
         "keywords": [section.label for section in brief.themes],
-        "agreement_chart": agreement_bars(brief.summary, scope.outlets),
+        "agreement_chart": story_bars(layout.top, scope.outlets),
         "timeline_chart": timeline_chart(brief, by_id),
         "markup": "markdown"
         if format == "md"
@@ -133,16 +181,64 @@ def build_context(brief: Brief, *, options, format: str) -> dict:
     }
 
 
-def source_entries(brief: Brief) -> tuple[SourceEntry, ...]:
-    """Number the sources 1..n in the brief's order, as the sources list shows them."""
-    numbers = {
-        article.id: number for number, article in enumerate(brief.sources, start=1)
-    }
+def brief_layout(brief: Brief) -> Layout:
+    """Top stories in full (two to four points each), then each theme's other stories by
+    headline and lead point, then every remaining story by headline: each story once,
+    each claim printed once."""
+    labels = {section.id: section.label for section in brief.themes}
+    labels.update({theme: labels.get(theme, theme.title()) for story in brief.stories for theme in story.themes})
+    top_ids = {claim.story for claim in brief.summary}
+    printed: set[str] = set()
+
+    titles = {article.id: article.title for article in brief.sources}
+
+    def view(story: Story, limit: int, top: bool) -> StoryView:
+        points = tuple(claim for claim in story.summary if stands_alone(claim.text))[:limit]
+        printed.update(claim.id for claim in points)
+        source = next((i for i in story.sources if story.headline_is_title and titles.get(i) == story.headline), None)
+        return StoryView(story, points, tuple(labels[theme] for theme in story.themes), top, source)
+
+    top = tuple(view(story, KEY_POINTS, True) for story in brief.stories if story.id in top_ids)
+    shown = set(top_ids)
+    themes = []
+    for section in brief.themes:
+        entries = []
+        for story_id in section.stories:
+            if story_id in top_ids:
+                entries.append(next(entry for entry in top if entry.story.id == story_id))
+            elif len(entries) < THEME_STORIES:
+                entries.append(view(brief.story(story_id), 1, False))
+                shown.add(story_id)
+        themes.append(ThemeView(section.id, section.label, tuple(entries)))
+    others = tuple(view(story, 0, False) for story in brief.stories if story.id not in shown)
+    printed.update(claim.id for divergence in brief.divergences for claim in divergence.claims)
+    return Layout(top, tuple(themes), others, frozenset(printed))
+
+
+def stands_alone(text: str) -> bool:
+    """A sentence that does not open on a pronoun or pointing word ("He reiterated ...")."""
+    first = text.lstrip("\"'“‘`( ").split(maxsplit=1)[:1]
+    return not first or first[0].strip(",;:").casefold() not in REFERENCES
+
+
+def cited_sources(brief: Brief, layout: Layout) -> set[str]:
+    """The articles the rendered brief points to: its printed claims, timeline and divergences."""
+    claims = [claim for story in brief.stories for claim in story.summary if claim.id in layout.printed]
+    claims += [claim for divergence in brief.divergences for claim in divergence.claims]
+    cited = {support.source for claim in claims for support in claim.support}
+    cited.update(source for entry in brief.timeline for source in entry.sources)
+    shown = (*layout.top, *(entry for theme in layout.themes for entry in theme.stories), *layout.others)
+    cited.update(entry.headline_source for entry in shown if entry.headline_source)
+    return cited
+
+
+def source_entries(brief: Brief, cited: set[str] | None = None) -> tuple[SourceEntry, ...]:
+    """Number the cited sources 1..n in the brief's order, as the sources list shows them
+    (every source when ``cited`` is None)."""
+    listed = [article for article in brief.sources if cited is None or article.id in cited]
+    numbers = {article.id: number for number, article in enumerate(listed, start=1)}
     return tuple(
-        SourceEntry(
-            numbers[article.id], article, numbers.get(article.duplicate_of or "")
-        )
-        for article in brief.sources
+        SourceEntry(numbers[article.id], article, numbers.get(article.duplicate_of or "")) for article in listed
     )
 
 
@@ -160,19 +256,16 @@ def brief_scope(brief: Brief) -> Scope:
     )
 
 
-def agreement_bars(
-    claims: Iterable[Claim], outlets_in_scope: int
-) -> tuple[AgreementBar, ...]:
+def story_bars(stories: Iterable[StoryView], outlets_in_scope: int) -> tuple[AgreementBar, ...]:
+    """One bar per top story: how many independent outlets report it."""
     return tuple(
         AgreementBar(
             number=number,
-            label=shorten(claim.text, CHART_LABEL_CHARACTERS),
-            outlets=claim.agreement,
-            fraction=min(1.0, claim.agreement / outlets_in_scope)
-            if outlets_in_scope
-            else 0.0,
+            label=shorten(entry.story.headline, CHART_LABEL_CHARACTERS),
+            outlets=entry.story.agreement,
+            fraction=min(1.0, entry.story.agreement / outlets_in_scope) if outlets_in_scope else 0.0,
         )
-        for number, claim in enumerate(claims, start=1)
+        for number, entry in enumerate(stories, start=1)
     )
 
 
@@ -203,7 +296,7 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart
             sorted({by_id[s] for s in entry.sources if s in by_id}, key=_number)
         )
         points.append(
-            TimelinePoint(number, entry.date, entry.text, position, lane, refs)
+            TimelinePoint(number, entry.date, entry.text, position, lane, refs, entry.story, entry.claim)
         )
     return TimelineChart(
         start, end, tuple(points), len(lane_ends), axis_ticks(start, end)
