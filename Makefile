@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 N ?= 1000
 SKIP ?=
 
-.PHONY: demo test test-fast eval bench clean
+.PHONY: demo test test-fast eval eval-stories bench clean
 
 $(INSTALLED): pyproject.toml scripts/check_system.py
 	@$(PYTHON) scripts/check_system.py
@@ -28,6 +28,11 @@ test-fast: $(INSTALLED)
 
 eval: $(INSTALLED)
 	$(BIN)/python scripts/eval.py
+
+# The dev clusters mixed into one pile: are the stories found, and is each summarized well?
+eval-stories: $(INSTALLED)
+	@test -d ../shared/eval || { echo "eval-stories needs ../shared/eval"; exit 1; }
+	$(BIN)/python ../shared/eval/stories_eval.py ../shared/eval/duc2004/dev.jsonl $(BIN)/briefing --keep out/eval-stories
 
 bench: $(INSTALLED)
 	$(BIN)/python scripts/bench.py --articles $(N) --skip "$(SKIP)"

@@ -106,6 +106,8 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", dest="cache", action="store_false", help="do not use the analysis and brief caches")
     parser.add_argument("--engine", choices=ENGINES, default="local",
                         help="where per-article work runs (dask needs: pip install 'briefing[dask]')")
+    parser.add_argument("--since", metavar="PREVIOUS.json",
+                        help="mark what is new since an earlier JSON brief; 'auto': the newest one in the output folder")
     parser.add_argument("--scheduler", metavar="ADDR",
                         help="Dask scheduler address (default: a local cluster of 2 workers on 127.0.0.1)")
 
@@ -191,6 +193,7 @@ def build_options(args: argparse.Namespace):
         cache=args.cache,
         engine=args.engine,
         scheduler=args.scheduler,
+        since=Path(args.since) if args.since and args.since != "auto" else None,
     )
 
 
@@ -216,11 +219,26 @@ def run_build(args: argparse.Namespace) -> int:
 
     options = render_options(args)  # fail on a bad option before the slow work
     brief = build(args.inputs, build_options(args), stdin=stdin_of(args))
+    if args.since == "auto":
+        brief = since_newest(brief, args.output)
     for name in args.formats:
         # email means the inlined HTML and a draft .eml beside it (DESIGN.md)
         for written in ("email", "eml") if name == "email" else (name,):
             print(render(brief, written, output_path(brief, args.output, written), options=options))
     return 0
+
+
+def since_newest(brief, folder: Path):
+    """``--since auto``: compare with the newest JSON brief of the same title in ``folder``, if any."""
+    from briefing.render.files import slugify
+    from briefing.since import load_previous, mark_changes, newest_brief
+
+    previous = newest_brief(Path(folder), slugify(brief.title))
+    if previous is None:
+        log.warning("--since auto: no earlier brief named *-%s.json in %s", slugify(brief.title), folder)
+        return brief
+    log.info("--since auto: comparing with %s", previous)
+    return mark_changes(brief, load_previous(previous))
 
 
 def run_summarize(args: argparse.Namespace) -> int:

@@ -37,9 +37,10 @@ class BuildOptions:
     cache: bool = field(default=True, metadata=_NOT_OUTPUT)  # use the analysis and brief caches
     engine: Engine = field(default="local", metadata=_NOT_OUTPUT)
     scheduler: str | None = field(default=None, metadata=_NOT_OUTPUT)  # Dask scheduler address
+    since: Path | None = field(default=None, metadata=_NOT_OUTPUT)  # an earlier JSON brief: mark what changed
 
     def __post_init__(self) -> None:
-        for name in ("themes", "aliases"):
+        for name in ("themes", "aliases", "since"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value))

@@ -74,10 +74,15 @@ def build(
     convenience that changes the defaults (or ``options``) for this call.
     """
     options = options_from(options, changes)
+    previous = None
+    if options.since:
+        from briefing.since import load_previous
+
+        previous = load_previous(options.since)  # a bad file fails before the slow work
     corpus = read_corpus(inputs, options, stdin=stdin, today=today, reuse_brief=options.cache)
     if corpus.reused is not None:
         log.info("%s", StageTimer(corpus.timings).line())
-        return replace(corpus.reused, generated_at=generated_at())
+        return since_previous(replace(corpus.reused, generated_at=generated_at()), previous)
     timer = StageTimer(corpus.timings)
     with timer("stories"):
         from briefing.stories import find_stories
@@ -103,7 +108,16 @@ def build(
 
         BriefCache().put(corpus.brief_key, brief)
     log.info("%s", timer.line())
-    return brief
+    return since_previous(brief, previous)
+
+
+def since_previous(brief: Brief, previous) -> Brief:
+    """The brief marked against an earlier one (``--since``); the brief cache keeps it unmarked."""
+    if previous is None:
+        return brief
+    from briefing.since import mark_changes
+
+    return mark_changes(brief, previous)
 
 
 def rank_stories(groups, corpus: Corpus, as_of: date) -> list:

@@ -187,13 +187,19 @@ def brief_layout(brief: Brief) -> Layout:
     each claim printed once."""
     labels = {section.id: section.label for section in brief.themes}
     labels.update({theme: labels.get(theme, theme.title()) for story in brief.stories for theme in story.themes})
-    top_ids = {claim.story for claim in brief.summary}
+    if brief.since is not None:  # what moved since the earlier brief leads; the rest shrinks to headlines
+        top_ids = {story.id for story in brief.stories if story.status in ("new", "updated")}
+    else:
+        top_ids = {claim.story for claim in brief.summary}
     printed: set[str] = set()
 
     titles = {article.id: article.title for article in brief.sources}
 
     def view(story: Story, limit: int, top: bool) -> StoryView:
-        points = tuple(claim for claim in story.summary if stands_alone(claim.text))[:limit]
+        if story.status == "unchanged":
+            limit = 0
+        claims = sorted(story.summary, key=lambda claim: not claim.new) if story.status == "updated" else story.summary
+        points = tuple(claim for claim in claims if stands_alone(claim.text))[:limit]
         printed.update(claim.id for claim in points)
         source = next((i for i in story.sources if story.headline_is_title and titles.get(i) == story.headline), None)
         return StoryView(story, points, tuple(labels[theme] for theme in story.themes), top, source)
