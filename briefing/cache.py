@@ -51,6 +51,8 @@ DEFAULT_MAX_MB = 500
 ENTRY_SUFFIX = ".facts"
 BRIEF_SUFFIX = ".brief"
 KEPT_BRIEFS = 16
+RANKING_SUFFIX = ".ranking"
+KEPT_RANKINGS = 50_000  # a few days of a 10,000-article corpus' stories
 PICKLE_PROTOCOL = 5
 
 
@@ -238,6 +240,43 @@ class BriefCache:
                 status = path.stat()
                 entries.append((max(status.st_atime, status.st_mtime), path))
         for _, path in sorted(entries, reverse=True)[KEPT_BRIEFS:]:
+            with suppress(OSError):
+                path.unlink()
+
+
+class RankingCache:
+    """One story's ranking (its claims and divergences), by the facts and articles it was made
+    from: when an article joins one story, the other stories' rankings are read back, not
+    recomputed. The newest ``KEPT_RANKINGS`` are kept."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.folder = (root or cache_root()) / "rankings"
+        self.written = 0
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / (key[2:] + RANKING_SUFFIX)
+
+    def get(self, key: str, kind: type) -> object | None:
+        stored = read_pickle(self.path(key))
+        if not isinstance(stored, kind):
+            return None
+        touch(self.path(key))
+        return stored
+
+    def put(self, key: str, ranking: object) -> None:
+        if write_pickle(self.path(key), ranking, self.folder):
+            self.written += 1
+
+    def prune(self) -> None:
+        """Keep the ``KEPT_RANKINGS`` most recently used entries (run after a build that wrote some)."""
+        if not self.written:
+            return
+        entries = []
+        for path in self.folder.glob(f"*/*{RANKING_SUFFIX}"):
+            with suppress(OSError):
+                status = path.stat()
+                entries.append((max(status.st_atime, status.st_mtime), path))
+        for _, path in sorted(entries, reverse=True)[KEPT_RANKINGS:]:
             with suppress(OSError):
                 path.unlink()
 

@@ -90,7 +90,7 @@ def build(
         groups = find_stories(corpus.articles, corpus.facts)
     with timer("rank"):
         as_of = options.as_of or newest_publication(corpus.articles) or (today or date.today())
-        ranked = rank_stories(groups, corpus, as_of)
+        ranked = rank_stories(groups, corpus, options)
     with timer("compose"):
         from briefing.compose import compose
 
@@ -120,25 +120,91 @@ def since_previous(brief: Brief, previous) -> Brief:
     return mark_changes(brief, previous)
 
 
-def rank_stories(groups, corpus: Corpus, as_of: date) -> list:
-    """Claims formed and ranked inside each story, so two stories never share one."""
-    from briefing.compose import RankedStory
-    from briefing.rank import RankConfig, rank_story
+def rank_stories(groups, corpus: Corpus, options: BuildOptions) -> list:
+    """Claims formed and ranked inside each story, so two stories never share one.
 
+    A story is ranked against its own newest article (recency only orders claims inside
+    it, so the brief's as-of date changes nothing here), which makes its ranking depend
+    on its facts and articles alone: a story no new article joined is read back from
+    the ranking cache.
+    """
+    from briefing.compose import RankedStory
+    from briefing.rank import RankConfig, Ranking, rank_story
+
+    store = None
+    if options.cache:
+        from briefing.cache import RankingCache
+
+        store = RankingCache()
     articles_by_id = {article.id: article for article in corpus.articles}
     facts_by_source: dict[str, list[Fact]] = {}
     for fact in corpus.facts:
         facts_by_source.setdefault(fact.source, []).append(fact)
-    config = RankConfig(as_of=as_of)
+    code = ranking_code()
     ranked = []
     for group in groups:
+        members = [articles_by_id[article_id] for article_id in group.articles]
         facts = [fact for article_id in group.articles for fact in facts_by_source.get(article_id, ())]
-        ranking = rank_story(facts, [articles_by_id[i] for i in group.articles], config=config, story=group.id)
+        local = {article.id: f"L{number}" for number, article in enumerate(members)}
+        config = RankConfig(as_of=newest_publication(members))
+        key = ranking_key(code, config, members, facts, local) if store else None
+        ranking = store.get(key, Ranking) if store else None
+        if ranking is None:
+            ranking = rank_story(
+                [replace(fact, source=local[fact.source]) for fact in facts],
+                [replace(a, id=local[a.id], duplicate_of=local.get(a.duplicate_of or "")) for a in members],
+                config=config,
+            )
+            if store:
+                store.put(key, ranking)
         ranked.append(
             RankedStory(group.id, group.headline, group.headline_is_title, group.articles, ranking.outlets,
-                        ranking.claims, ranking.divergences)
+                        *with_sources(ranking, {name: article_id for article_id, name in local.items()}))
         )
+    if store:
+        store.prune()
     return ranked
+
+
+def ranking_code() -> str:
+    """A digest of the code a story's ranking comes from."""
+    from briefing.cache import files_digest
+    from briefing.imports import modules_reached
+
+    return files_digest(modules_reached(("briefing.rank",)))
+
+
+def ranking_key(code: str, config, members: Sequence[Article], facts: Sequence[Fact], local: dict[str, str]) -> str:
+    """Everything rank reads of one story, with its articles named by their place in it."""
+    import hashlib
+
+    digest = hashlib.sha256(f"{code}\0{config!r}\0".encode())
+    articles = [(local[a.id], a.outlet, local.get(a.duplicate_of or ""), a.published) for a in members]
+    rows = [
+        (local[f.source], f.sentence, f.start, f.end, f.position, f.themes, f.entities, f.numbers, f.lemmas,
+         f.event_date, f.event_date_basis, f.event_date_precision, f.speaker)
+        for f in facts
+    ]
+    # repr, not pickle: pickle writes a string shared by two facts once, so equal facts
+    # read from the cache (interned) and fresh from spaCy would give different keys
+    digest.update(repr((articles, rows)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def with_sources(ranking, source_of: dict[str, str]) -> tuple[tuple, tuple]:
+    """The ranking's claims and divergences citing the corpus's article ids again."""
+    from briefing.model import Support
+
+    def cited(claim):
+        support = tuple(Support(source_of[s.source], s.sentence, s.position) for s in claim.support)
+        return replace(claim, support=support)
+
+    claims = tuple(cited(claim) for claim in ranking.claims)
+    by_id = {claim.id: claim for claim in claims}
+    divergences = tuple(
+        replace(d, claims=tuple(by_id.get(c.id) or cited(c) for c in d.claims)) for d in ranking.divergences
+    )
+    return claims, divergences
 
 
 def summarize_inputs(

@@ -479,3 +479,29 @@ def test_a_code_change_builds_the_brief_afresh(cache_dir: Path, corpus_dir: Path
     with stages_run() as stages:
         build([corpus_dir])
     assert "rank" in stages  # any module edited: built again
+
+
+# The ranking cache: a story no article joined is not ranked again
+
+
+def test_only_the_story_an_article_joins_is_ranked_again(cache_dir: Path, corpus_dir: Path):
+    from briefing.jsonform import brief_to_dict
+    from briefing.pipeline import build
+
+    first = build([corpus_dir])
+    rankings = cache_dir / "rankings"
+    stored = set(rankings.rglob("*.ranking"))
+    assert len(stored) == len(first.stories) >= 3  # pipeline, border clash, grain prices
+    (corpus_dir / "d-ledger.txt").write_text(
+        "title: Second day of border clashes\noutlet: Steppe Ledger\ndate: 2024-03-07\n---\n"
+        "Two soldiers were killed in a clash on the Ashar Valley border, the defence ministry said on Wednesday. "
+        "Sarkand again accused Tarvia of shelling a village near the border.\n",
+        encoding="utf-8",
+    )
+    second = build([corpus_dir])
+    added = set(rankings.rglob("*.ranking")) - stored
+    assert len(added) == 1  # the border story's new ranking; the others were read back
+    clash = next(story for story in second.stories if "S4" in story.sources)
+    assert clash.agreement == 2 and len(second.stories) == len(first.stories)
+    fresh = build([corpus_dir], cache=False)
+    assert brief_to_dict(fresh)["stories"] == brief_to_dict(second)["stories"]  # the cache changes nothing
