@@ -30,8 +30,10 @@ from typing import BinaryIO, TextIO
 
 from briefing.model import Article, ReadResult, Skipped
 from briefing.read.decode import UnreadableText, decode_text
-from briefing.read.formats import Parsed, parse_document, sniff_format
+from briefing.read.formats import READERS, InputFormat, Parsed, parse_document
 from briefing.read.sidecar import SIDECAR_NAMES, Sidecar, apply_sidecar, load_sidecar
+
+__all__ = ["READERS", "InputFormat", "input_files", "list_inputs", "read_inputs"]
 
 log = logging.getLogger("briefing")
 
@@ -110,8 +112,8 @@ class Reader:
         if not text.strip():
             self.skip(str(path), "empty file" if not data else "empty file (whitespace only)")
             return None
-        fmt = sniff_format(text, path.suffix)
-        if in_feed and fmt == "feed":
+        fmt = READERS.sniff(text, path.suffix)
+        if in_feed and fmt.follows_links:
             return Parsed()  # a feed linking to a feed: do not follow
         return parse_document(text, str(path), fmt, read_local=None if in_feed else self.read_linked)
 
@@ -153,12 +155,12 @@ class Reader:
         if not text.strip():
             self.skip("<stdin>", "empty input")
             return
-        fmt = sniff_format(text, "")
+        fmt = READERS.sniff(text, "")
         parsed = parse_document(text, "<stdin>", fmt)
         for skipped in parsed.skipped:
             self.skip(skipped.path, skipped.reason)
         for article in parsed.articles:
-            self.articles.append(replace(article, raw_format="stdin") if fmt == "txt" else article)
+            self.articles.append(replace(article, raw_format="stdin") if fmt.name == "txt" else article)
 
     def sidecar_for(self, folder: Path) -> Sidecar:
         """The folder's sources.toml / sources.csv mapping, loaded once."""
@@ -249,8 +251,10 @@ def pattern_matches(pattern: str) -> tuple[list[str], str | None]:
 
 def is_article_name(name: str) -> bool:
     """Whether a file found in a folder or by a pattern may be an article: not hidden,
-    not a sidecar, not a data file."""
-    return not (name.startswith(".") or name in SIDECAR_NAMES or Path(name).suffix.lower() in NOT_ARTICLES)
+    not a sidecar, not a data file (unless an installed reader claims its suffix)."""
+    suffix = Path(name).suffix.lower()
+    data = suffix in NOT_ARTICLES and READERS.for_suffix(suffix) is None
+    return not (name.startswith(".") or name in SIDECAR_NAMES or data)
 
 
 def file_date(path: Path) -> date | None:
