@@ -9,15 +9,8 @@ from pathlib import Path
 from briefing import atomic
 from briefing.errors import RenderError
 from briefing.model import Brief
+from briefing.render.formats import RENDERERS
 
-EXTENSIONS = {
-    "pdf": ".pdf",
-    "html": ".html",
-    "email": ".email.html",
-    "eml": ".eml",
-    "md": ".md",
-    "json": ".json",
-}
 SLUG_WORDS = 8
 
 
@@ -33,13 +26,10 @@ def slugify(title: str) -> str:
 
 
 def output_path(brief: Brief, out_dir: Path, format: str) -> Path:
-    """DIR/<as-of>-<slug><ext>, as DESIGN.md names outputs."""
-    if format not in EXTENSIONS:
-        raise RenderError(
-            f"{format}: unknown format (choose from {', '.join(EXTENSIONS)})"
-        )
+    """DIR/<as-of>-<slug><ext>, as DESIGN.md names outputs; the extension is the format's."""
+    extension = RENDERERS.find(format).extension
     as_of = brief.as_of.isoformat() if brief.as_of else "undated"
-    return Path(out_dir) / f"{as_of}-{slugify(brief.title)}{EXTENSIONS[format]}"
+    return Path(out_dir) / f"{as_of}-{slugify(brief.title)}{extension}"
 
 
 def write_atomically(path: Path, content: bytes) -> Path:
