@@ -25,6 +25,7 @@ EXIT_BUG = 70
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging(verbose=False, quiet=False)  # -f loads format plugins while parsing: a broken one warns
     parser = make_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose, args.quiet)

@@ -89,7 +89,7 @@ class Registry(Generic[Entry]):
                 log.warning("%s: cannot be loaded (%s: %s); left out", where, type(error).__name__, error)
                 continue
             if not isinstance(entry, self.kind):
-                log.warning("%s: is a %s, not a %s; left out", where, type(entry).__name__, self.kind.__name__)
+                log.warning("%s: is a %s, not an %s; left out", where, type(entry).__name__, self.kind.__name__)
                 continue
             origin = point.dist.name if point.dist is not None else point.value.partition(":")[0]
             try:

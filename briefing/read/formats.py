@@ -368,7 +368,7 @@ def as_parsed(result: Parsed | Article | Iterable[Article]) -> Parsed:
 READERS = Readers(
     "briefing.readers",
     InputFormat,
-    (  # sniffing tries these rules in this order: a feed is XML too, and JSON may hold "<body"
+    (  # sniffing tries the rules in this order: a feed is XML too, so feeds come before web pages
         InputFormat("feed", (".xml", ".rss", ".atom"), parse_feed, looks_like_feed,
                     "RSS or Atom feed: each entry an article (its text, or the local file it links to)",
                     follows_links=True),
