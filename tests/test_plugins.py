@@ -128,6 +128,13 @@ def test_an_output_format_gives_its_extension_and_its_bytes():
         render_bytes(brief, "docx")
 
 
+def test_help_looks_up_no_plugins():
+    """Entry points are read when a registry is first asked, so ``briefing --help`` stays fast."""
+    probe = "import sys, briefing.cli; print(sorted(m for m in ('importlib.metadata', 'briefing.plugins') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 def test_briefing_formats_lists_what_is_installed(plugin_site: Path, tmp_path: Path):
     result = briefing_with(plugin_site, "formats", cache=tmp_path)
     assert result.returncode == 0 and result.stderr == ""
