@@ -7,6 +7,7 @@ a ``*.dist-info`` folder (METADATA, entry_points.txt) on the path.
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import os
@@ -233,6 +234,19 @@ def test_a_plugin_reader_may_claim_a_suffix_kept_for_data_files(tmp_path: Path, 
     monkeypatch.setitem(READERS.entries, "csv", reader)
     [article] = read_inputs([tmp_path]).articles
     assert article.path.endswith("notes.csv")
+
+
+def test_a_binary_format_gets_the_files_bytes(tmp_path: Path, monkeypatch):
+    """A .gz file is refused as binary, until a reader for .gz decodes it itself."""
+    (tmp_path / "story.txt.gz").write_bytes(gzip.compress("Tarvia signed the deal on Tuesday.\n".encode()))
+    assert [skipped.reason for skipped in read_inputs([tmp_path]).skipped] == ["binary file (gzip archive)"]
+
+    def gunzip(data: bytes, path: str) -> Article:
+        return Article(id="", path=path, text=gzip.decompress(data).decode("utf-8"), raw_format="gz")
+
+    monkeypatch.setitem(READERS.entries, "gz", InputFormat("gz", (".gz",), gunzip, binary=True, origin="briefing-gz"))
+    [article] = read_inputs([tmp_path]).articles
+    assert article.text == "Tarvia signed the deal on Tuesday.\n"
 
 
 def test_a_plugin_renderer_that_fails_is_a_render_error(monkeypatch):

@@ -104,6 +104,9 @@ class Reader:
         data = self.read_bytes(path)
         if data is None:
             return None
+        binary = READERS.for_suffix(path.suffix)
+        if binary is not None and binary.binary:
+            return parse_document(data, str(path), binary)  # a binary format decodes itself
         try:
             text = decode_text(data, suffix=path.suffix)
         except UnreadableText as reason:

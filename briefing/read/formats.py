@@ -307,7 +307,8 @@ class InputFormat:
     ``parse(text, path)`` returns an ``Article``, several, or a ``Parsed`` (articles and
     skipped parts); ``sniff(head)`` gets the first characters, lower-cased, leading blanks
     stripped. With ``follows_links`` (feeds), ``parse`` also takes ``read_local=``, which
-    reads the local file an entry links to."""
+    reads the local file an entry links to. A ``binary`` format (a zip, an office
+    document) is found by its suffix only and ``parse`` gets the file's bytes."""
 
     name: str
     suffixes: tuple[str, ...]
@@ -315,6 +316,7 @@ class InputFormat:
     sniff: Callable[[str], bool] | None = None
     description: str = ""
     follows_links: bool = False
+    binary: bool = False
     origin: str = BUILT_IN
 
 
@@ -340,10 +342,11 @@ class Readers(Registry[InputFormat]):
         if by_suffix is not None:
             return by_suffix
         head = text.lstrip()[:SNIFF_CHARACTERS].lower()
-        return next((entry for entry in self if entry.sniff is not None and entry.sniff(head)), self.entries[FALLBACK])
+        sniffable = (entry for entry in self if entry.sniff is not None and not entry.binary)
+        return next((entry for entry in sniffable if entry.sniff(head)), self.entries[FALLBACK])
 
 
-def parse_document(text: str, path: str, fmt: InputFormat, *, read_local: LocalReader | None = None) -> Parsed:
+def parse_document(text: str | bytes, path: str, fmt: InputFormat, *, read_local: LocalReader | None = None) -> Parsed:
     """Read one file's text as ``fmt``. A plugin's reader that fails costs that file, not the run."""
     try:
         return as_parsed(fmt.parse(text, path, read_local=read_local) if fmt.follows_links else fmt.parse(text, path))
