@@ -319,6 +319,10 @@ class InputFormat:
     binary: bool = False
     origin: str = BUILT_IN
 
+    def __post_init__(self) -> None:
+        suffixes = (self.suffixes,) if isinstance(self.suffixes, str) else self.suffixes
+        object.__setattr__(self, "suffixes", tuple("." + suffix.lower().lstrip(".") for suffix in suffixes))
+
 
 class Readers(Registry[InputFormat]):
     """The input formats: found by suffix, else by sniffing in registration order, else plain text."""
