@@ -29,7 +29,6 @@ import logging
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from datetime import date
@@ -37,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefing import __version__
+from briefing.atomic import write_atomically
 from briefing.model import Article, Brief, Fact
 from briefing.options import BuildOptions
 
@@ -310,16 +310,7 @@ def write_pickle(path: Path, value: object, folder: Path) -> bool:
     concurrent reader sees the whole entry or none; False, with one warning, when
     the cache folder cannot be written: that only costs speed."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(value, stream, protocol=PICKLE_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_atomically(path, pickle.dumps(value, protocol=PICKLE_PROTOCOL), durable=False)
     except OSError as error:
         log.warning("%s: cannot write the analysis cache (%s)", folder, error.strerror or error)
         return False

@@ -19,12 +19,13 @@ from briefing.options import ENGINES
 
 log = logging.getLogger("briefing")
 
-FORMATS = ("pdf", "html", "email", "md", "json")
+DEFAULT_FORMATS = ("pdf", "html")
 EXIT_INPUT = 1
 EXIT_BUG = 70
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging(verbose=False, quiet=False)  # -f loads format plugins while parsing: a broken one warns
     parser = make_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose, args.quiet)
@@ -59,8 +60,9 @@ def make_parser() -> argparse.ArgumentParser:
     add_input_options(build)
     build.add_argument("-o", "--output", type=Path, default=Path("out"), metavar="DIR",
                        help="output directory (default: out/)")
-    build.add_argument("-f", "--formats", type=parse_formats, default=("pdf", "html"),
-                       metavar="LIST", help=f"comma-separated, from {','.join(FORMATS)} (default: pdf,html)")
+    build.add_argument("-f", "--formats", type=parse_formats, default=DEFAULT_FORMATS, metavar="LIST",
+                       help=f"comma-separated output formats (default: {','.join(DEFAULT_FORMATS)}; "
+                            "'briefing formats' lists them)")
     add_render_options(build)
     build.set_defaults(run=run_build)
 
@@ -85,7 +87,10 @@ def make_parser() -> argparse.ArgumentParser:
     themes.add_argument("--replace-themes", action="store_true", help="use --themes instead of the default")
     themes.set_defaults(run=run_themes)
 
-    for sub in (build, summarize, email, themes):
+    formats = commands.add_parser("formats", help="list the input and output formats installed")
+    formats.set_defaults(run=run_formats)
+
+    for sub in (build, summarize, email, themes, formats):
         sub.add_argument("-v", "--verbose", action="store_true", help="say more on stderr")
         sub.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
         sub.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -120,11 +125,14 @@ def add_render_options(parser: argparse.ArgumentParser) -> None:
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
+    from briefing.render import RENDERERS  # the registry, plugins included: only when -f is given
+
+    choices = RENDERERS.choices()
     formats = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    unknown = [name for name in formats if name not in FORMATS]
+    unknown = [name for name in formats if name not in choices]
     if unknown or not formats:
         raise argparse.ArgumentTypeError(
-            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
+            f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(choices)}"
         )
     return formats
 
@@ -215,15 +223,15 @@ def render_options(args: argparse.Namespace):
 def run_build(args: argparse.Namespace) -> int:
     from briefing.pipeline import build
 
-    from briefing.render import output_path, render
+    from briefing.render import RENDERERS, output_path, render
 
     options = render_options(args)  # fail on a bad option before the slow work
     brief = build(args.inputs, build_options(args), stdin=stdin_of(args))
     if args.since == "auto":
         brief = since_newest(brief, args.output)
     for name in args.formats:
-        # email means the inlined HTML and a draft .eml beside it (DESIGN.md)
-        for written in ("email", "eml") if name == "email" else (name,):
+        # a format and its parts: email means the inlined HTML and a draft .eml beside it (DESIGN.md)
+        for written in RENDERERS.written_with(name):
             print(render(brief, written, output_path(brief, args.output, written), options=options))
     return 0
 
@@ -249,8 +257,9 @@ def run_summarize(args: argparse.Namespace) -> int:
 
 
 def run_email(args: argparse.Namespace) -> int:
-    from briefing.mail import build_email, send_email
+    from briefing.mail import send_email
     from briefing.pipeline import build
+    from briefing.render.email import build_email
 
     options = render_options(args)
     if not args.eml and not args.smtp:
@@ -273,6 +282,27 @@ def run_themes(args: argparse.Namespace) -> int:
 
     print(format_taxonomy(load_taxonomy(args.themes, replace=args.replace_themes)))
     return 0
+
+
+def run_formats(args: argparse.Namespace) -> int:
+    from briefing.read import READERS
+    from briefing.render import RENDERERS
+
+    print("input formats (by suffix, else recognised by their first characters):")
+    for reader in READERS:
+        print(format_row(reader.name, " ".join(reader.suffixes), reader.description, reader.origin))
+    print("output formats (-f NAME):")
+    for renderer in RENDERERS:
+        part = f" (written with {renderer.part_of})" if renderer.part_of else ""
+        print(format_row(renderer.name, renderer.extension, renderer.description + part, renderer.origin))
+    return 0
+
+
+def format_row(name: str, files: str, description: str, origin: str) -> str:
+    from briefing.plugins import BUILT_IN
+
+    source = "" if origin == BUILT_IN else f" [from {origin}]"
+    return f"  {name:<8} {files:<22} {description}{source}"
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from typing import NamedTuple
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from spacy.tokens import Span
 
-from briefing.clean.published import safe_date
+from briefing.written_dates import safe_date
 from briefing.model import EventDateBasis, EventDatePrecision
 
 

@@ -22,7 +22,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.errors import BriefingError
@@ -156,7 +155,9 @@ class DaskEngine:
 
     def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date) -> ReadResult:
         """Each file read and cleaned on a worker; ids numbered here, in input order, as the local engine does."""
-        units, skipped = expand_inputs(inputs)
+        from briefing.read import list_inputs
+
+        units, skipped = list_inputs(inputs)
         remote = [unit for unit in units if unit != "-"]
         gathered = iter(self.client.gather(self.client.map(read_file, remote, today=today, pure=False)))
         parts = [read_file("-", stdin=stdin, today=today) if unit == "-" else next(gathered) for unit in units]
@@ -245,38 +246,6 @@ def clean_or_skip(article: Article, *, today: date) -> Article | Skipped:
     if not cleaned.text.strip():
         return Skipped(article.path, "no article text left after cleaning")
     return cleaned
-
-
-def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Skipped]]:
-    """The files the inputs name, in the order the reader would read them (``-`` kept as is)."""
-    from briefing.read import GLOB_CHARS, pattern_matches, walk_folder
-
-    units: list[str] = []
-    skipped: list[Skipped] = []
-
-    def skip(path, reason: str) -> None:
-        skipped.append(Skipped(str(path), reason))
-
-    def expand(name: str) -> None:
-        path = Path(name)
-        if name == "-":
-            units.append(name)
-        elif path.is_dir():
-            units.extend(str(file) for file in walk_folder(path, skip))
-        elif path.exists() or path.is_symlink():
-            units.append(name)
-        elif GLOB_CHARS & set(name):
-            wanted, nothing = pattern_matches(name)
-            if nothing:
-                skip(name, nothing)
-            for match in wanted:
-                expand(match)
-        else:
-            skip(name, "no such file or directory")
-
-    for item in inputs:
-        expand(str(item))
-    return units, skipped
 
 
 _MODELS: dict[tuple[str | None, bool], Any] = {}

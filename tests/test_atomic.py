@@ -2,7 +2,7 @@
 
 Every format goes to a temporary file in the target folder (``.NAME.XXXX.part``)
 that is renamed over the final name only once it is complete
-(``briefing.render.files.write_atomically``). A render killed with SIGKILL while
+(``briefing.atomic.write_atomically``, which the caches use too). A render killed with SIGKILL while
 it writes leaves no partial file under the final name: a previous output keeps
 its old bytes, and any leftover has a clearly temporary name.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-import briefing.render.files as files
+import briefing.atomic as atomic
 from briefing.errors import RenderError
 from briefing.render import FORMATS, RenderOptions, output_path, render, render_all
 from briefing.render.files import write_atomically
@@ -44,7 +44,7 @@ def test_every_format_is_renamed_into_place_from_a_temporary_file_beside_it(tmp_
         renames.append((Path(source), Path(target), Path(target).exists()))
         return original(source, target)
 
-    monkeypatch.setattr(files.os, "replace", recording)
+    monkeypatch.setattr(atomic.os, "replace", recording)
     written = render_all(sample_brief(), tmp_path, options=RenderOptions(formats=FORMATS))
     assert sorted(written) == sorted(tmp_path.iterdir())
     assert {target for _, target, _ in renames} == set(written)
@@ -54,6 +54,21 @@ def test_every_format_is_renamed_into_place_from_a_temporary_file_beside_it(tmp_
         assert match and match.group("final") == target.name
         assert not existed
     assert leftovers(tmp_path) == []
+
+
+def test_cache_entries_go_through_the_same_writer(tmp_path: Path, monkeypatch):
+    """One atomic writer: a cached brief is renamed into place from a temporary file beside it, too."""
+    from briefing.cache import BriefCache
+
+    renames: list[tuple[Path, Path]] = []
+    original = os.replace
+    monkeypatch.setattr(atomic.os, "replace", lambda source, target: renames.append((Path(source), Path(target))) or original(source, target))
+    cache = BriefCache(tmp_path)
+    cache.put("key", sample_brief())
+    [(source, target)] = renames
+    assert target == cache.path("key") and source.parent == target.parent
+    assert TEMPORARY.match(source.name).group("final") == target.name
+    assert cache.get("key") == sample_brief()
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch):
@@ -77,7 +92,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
             self.handle.write(data[: len(data) // 2])
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    monkeypatch.setattr(atomic.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
     with pytest.raises(RenderError, match=re.escape(str(path)) + r": cannot write: No space left on device"):
         render(brief, "html", path)
     assert path.read_text() == "the previous brief"
@@ -96,7 +111,7 @@ def test_an_output_folder_that_cannot_be_made_is_one_render_error(tmp_path: Path
 STALL_MIDWAY = """
 import os, sys, time
 sys.path.insert(0, {tests!r})
-import briefing.render.files as files
+import briefing.atomic as atomic
 from briefing.render import render
 from sample_brief import long_brief
 
@@ -119,7 +134,7 @@ class Stalling:
     def fileno(self):
         return self.handle.fileno()
 
-files.os.fdopen = lambda fd, mode: Stalling(real_fdopen(fd, mode))
+atomic.os.fdopen = lambda fd, mode: Stalling(real_fdopen(fd, mode))
 render(long_brief(), {format!r}, {path!r})
 """
 

@@ -225,7 +225,7 @@ def test_two_processes_writing_one_key_never_leave_a_partial_entry(tmp_path: Pat
     final = reader.get(key, "S1")
     assert final is not None and len(final) == 20
     assert seen <= {"First writer's sentence.", "Second writer's sentence."}
-    assert not list(reader.folder.rglob("*.tmp")), "temporary files are renamed or removed"
+    assert not list(reader.folder.rglob(".*")), "temporary files are renamed or removed"
 
 
 def test_pruning_removes_the_least_recently_used_entries_first(tmp_path: Path):

@@ -14,13 +14,13 @@ from briefing.engine import (
     AnalysisSettings,
     LocalEngine,
     analyze_batch,
-    expand_inputs,
     number_articles,
     open_engine,
     read_file,
 )
 from briefing.entities import load_aliases
 from briefing.errors import BriefingError
+from briefing.read import list_inputs
 from briefing.model_info import installed_model_label
 from briefing.jsonform import brief_to_json
 from briefing.themes import load_taxonomy
@@ -53,7 +53,7 @@ def mixed_inputs(tmp_path: Path) -> Path:
 def test_reading_file_by_file_gives_the_local_engines_articles_and_ids(mixed_inputs: Path):
     inputs = [str(mixed_inputs), str(mixed_inputs / "*.txt"), str(mixed_inputs / "missing.txt")]
     local = LocalEngine().read(inputs, today=TODAY)
-    units, skipped = expand_inputs(inputs)
+    units, skipped = list_inputs(inputs)  # read's walk, as the Dask engine uses it
     spread = number_articles([read_file(unit, today=TODAY) for unit in units], skipped)
     assert spread.articles == local.articles
     assert [article.id for article in spread.articles] == ["S1", "S2", "S3", "S4", "S5"]
@@ -135,16 +135,3 @@ def test_an_unreachable_scheduler_is_one_clear_error():
     with pytest.raises(BriefingError, match="127.0.0.1:9"):
         with open_engine("dask", scheduler="tcp://127.0.0.1:9"):
             pass
-
-
-def test_a_pattern_names_the_same_files_for_dask_workers_as_for_the_local_reader(tmp_path: Path):
-    """A glob leaves sidecars, hidden and data files out on both engines."""
-    (tmp_path / "a.txt").write_text("Tarvia and Dovrenia signed a gas deal on Tuesday.\n", encoding="utf-8")
-    (tmp_path / "sources.toml").write_text('["a.txt"]\noutlet = "Northgate Wire"\n', encoding="utf-8")
-    (tmp_path / ".hidden.txt").write_text("hidden\n", encoding="utf-8")
-    units, skipped = expand_inputs([str(tmp_path / "*")])
-    assert units == [str(tmp_path / "a.txt")] and not skipped
-    units, skipped = expand_inputs([str(tmp_path / "*.toml")])
-    assert units == [] and [(s.path, s.reason) for s in skipped] == [
-        (str(tmp_path / "*.toml"), "no article files match this pattern")
-    ]

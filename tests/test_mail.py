@@ -17,7 +17,8 @@ import pytest
 from sample_brief import hostile_brief, long_brief, sample_brief
 
 from briefing.errors import BriefingError
-from briefing.mail import DeliveryError, build_email, send_email
+from briefing.mail import DeliveryError, send_email
+from briefing.render.email import build_email
 from briefing.render import RenderOptions, render_bytes
 
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -329,7 +330,7 @@ def test_starttls_is_used_when_the_server_offers_it(
 def test_subject_says_briefing_once_whatever_the_title():
     from dataclasses import replace
 
-    from briefing.mail import default_subject
+    from briefing.render.email import default_subject
 
 
     assert default_subject(replace(sample_brief(), title="Briefing: Gas talks")).count("Briefing") == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing.read import read_inputs
+from briefing.read import list_inputs, read_inputs
 
 DATA = Path(__file__).parent / "data" / "read"
 
@@ -275,3 +275,16 @@ def test_seed_articles_are_all_read(seeds_dir: Path):
     assert result.summary_line == "read 5 articles from 5 files (0 skipped)"
     assert [a.id for a in result.articles] == ["S1", "S2", "S3", "S4", "S5"]
     assert all(a.text.strip() for a in result.articles)
+
+
+def test_the_walk_of_a_pattern_leaves_out_what_a_folder_walk_leaves_out(tmp_path: Path):
+    """A glob leaves sidecars, hidden and data files out, as a folder does (both engines read this walk)."""
+    (tmp_path / "a.txt").write_text("Tarvia and Dovrenia signed a gas deal on Tuesday.\n", encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('["a.txt"]\noutlet = "Northgate Wire"\n', encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("hidden\n", encoding="utf-8")
+    units, skipped = list_inputs([str(tmp_path / "*")])
+    assert units == [str(tmp_path / "a.txt")] and not skipped
+    units, skipped = list_inputs([str(tmp_path / "*.toml")])
+    assert units == [] and [(s.path, s.reason) for s in skipped] == [
+        (str(tmp_path / "*.toml"), "no article files match this pattern")
+    ]

@@ -22,7 +22,7 @@ import glob
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -30,14 +30,20 @@ from typing import BinaryIO, TextIO
 
 from briefing.model import Article, ReadResult, Skipped
 from briefing.read.decode import UnreadableText, decode_text
-from briefing.read.formats import Parsed, parse_document, sniff_format
+from briefing.read.formats import READERS, InputFormat, Parsed, parse_document
 from briefing.read.sidecar import SIDECAR_NAMES, Sidecar, apply_sidecar, load_sidecar
 
+__all__ = ["READERS", "InputFormat", "input_files", "list_inputs", "read_inputs"]
+
 log = logging.getLogger("briefing")
+
+Skip = Callable[[str, str], None]
+"""Told the path and the reason of each input that gives nothing."""
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 NOT_ARTICLES = {".toml", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".cfg", ".ini", ".css", ".js", ".lock"}
 GLOB_CHARS = set("*?[")
+STDIN = "-"
 
 
 def read_inputs(
@@ -49,11 +55,11 @@ def read_inputs(
 ) -> ReadResult:
     """Read every article the inputs name; skip (and log) what cannot be read."""
     reader = Reader(max_bytes=max_bytes, file_dates=file_dates)
-    for item in inputs:
-        if str(item) == "-":
+    for name in input_files(inputs, reader.skip):
+        if name == STDIN:
             reader.read_stdin(stdin if stdin is not None else sys.stdin)
         else:
-            reader.read_input(str(item))
+            reader.read_path(Path(name))
     articles = tuple(replace(article, id=f"S{number}") for number, article in enumerate(reader.articles, start=1))
     return ReadResult(articles, tuple(reader.skipped), reader.files)
 
@@ -73,23 +79,6 @@ class Reader:
         """Record one input that gave nothing, with one warning line."""
         log.warning("%s: %s", path, reason)
         self.skipped.append(Skipped(path, reason))
-
-    def read_input(self, name: str) -> None:
-        """One command-line input: a file, a folder, or a glob."""
-        path = Path(name)
-        if path.is_dir():
-            for file in walk_folder(path, self.skip):
-                self.read_path(file)
-        elif path.exists() or path.is_symlink():
-            self.read_path(path)
-        elif GLOB_CHARS & set(name):
-            wanted, nothing = pattern_matches(name)
-            if nothing:
-                self.skip(name, nothing)
-            for match in wanted:
-                self.read_input(match) if Path(match).is_dir() else self.read_path(Path(match))
-        else:
-            self.skip(name, "no such file or directory")
 
     def read_path(self, path: Path) -> None:
         """One file: its bytes checked, decoded, parsed, and sidecar metadata applied."""
@@ -115,6 +104,9 @@ class Reader:
         data = self.read_bytes(path)
         if data is None:
             return None
+        binary = READERS.for_suffix(path.suffix)
+        if binary is not None and binary.binary:
+            return parse_document(data, str(path), binary)  # a binary format decodes itself
         try:
             text = decode_text(data, suffix=path.suffix)
         except UnreadableText as reason:
@@ -123,8 +115,8 @@ class Reader:
         if not text.strip():
             self.skip(str(path), "empty file" if not data else "empty file (whitespace only)")
             return None
-        fmt = sniff_format(text, path.suffix)
-        if in_feed and fmt == "feed":
+        fmt = READERS.sniff(text, path.suffix)
+        if in_feed and fmt.follows_links:
             return Parsed()  # a feed linking to a feed: do not follow
         return parse_document(text, str(path), fmt, read_local=None if in_feed else self.read_linked)
 
@@ -166,12 +158,12 @@ class Reader:
         if not text.strip():
             self.skip("<stdin>", "empty input")
             return
-        fmt = sniff_format(text, "")
+        fmt = READERS.sniff(text, "")
         parsed = parse_document(text, "<stdin>", fmt)
         for skipped in parsed.skipped:
             self.skip(skipped.path, skipped.reason)
         for article in parsed.articles:
-            self.articles.append(replace(article, raw_format="stdin") if fmt == "txt" else article)
+            self.articles.append(replace(article, raw_format="stdin") if fmt.name == "txt" else article)
 
     def sidecar_for(self, folder: Path) -> Sidecar:
         """The folder's sources.toml / sources.csv mapping, loaded once."""
@@ -183,7 +175,45 @@ class Reader:
         return self.sidecars[folder]
 
 
-def walk_folder(folder: Path, skip) -> Iterator[Path]:
+def input_files(inputs: Sequence[str | os.PathLike[str]], skip: Skip) -> Iterator[str]:
+    """The one walk over what the user named: every file to read, in reading order,
+    and ``-`` where standard input is read; ``skip`` hears each name that gives no file.
+
+    Both engines read in this order: the local one as it walks, Dask by handing
+    each file to a worker (``list_inputs``)."""
+    for item in inputs:
+        name = str(item)
+        if name == STDIN:
+            yield name
+        else:
+            yield from files_named(name, skip)
+
+
+def files_named(name: str, skip: Skip) -> Iterator[str]:
+    """The files one command-line input names: itself, a folder's files, or a glob's matches."""
+    path = Path(name)
+    if path.is_dir():
+        yield from map(str, walk_folder(path, skip))
+    elif path.exists() or path.is_symlink():
+        yield name
+    elif GLOB_CHARS & set(name):
+        wanted, nothing = pattern_matches(name)
+        if nothing:
+            skip(name, nothing)
+        for match in wanted:
+            yield from files_named(match, skip)
+    else:
+        skip(name, "no such file or directory")
+
+
+def list_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Skipped]]:
+    """``input_files`` as a list, with what it skipped: for an engine that reads each file elsewhere."""
+    skipped: list[Skipped] = []
+    files = list(input_files(inputs, lambda path, reason: skipped.append(Skipped(str(path), reason))))
+    return files, skipped
+
+
+def walk_folder(folder: Path, skip: Skip) -> Iterator[Path]:
     """Files under ``folder`` in sorted order, following links but never around a loop;
     a folder that holds no article file at all is reported, since the user named it."""
     found = 0
@@ -194,7 +224,7 @@ def walk_folder(folder: Path, skip) -> Iterator[Path]:
         skip(str(folder), "no article files in this folder")
 
 
-def walk_files(folder: Path, skip) -> Iterator[Path]:
+def walk_files(folder: Path, skip: Skip) -> Iterator[Path]:
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=lambda error: skip(error.filename, "unreadable folder")):
         stat = os.stat(root)
@@ -224,8 +254,10 @@ def pattern_matches(pattern: str) -> tuple[list[str], str | None]:
 
 def is_article_name(name: str) -> bool:
     """Whether a file found in a folder or by a pattern may be an article: not hidden,
-    not a sidecar, not a data file."""
-    return not (name.startswith(".") or name in SIDECAR_NAMES or Path(name).suffix.lower() in NOT_ARTICLES)
+    not a sidecar, not a data file (unless an installed reader claims its suffix)."""
+    suffix = Path(name).suffix.lower()
+    data = suffix in NOT_ARTICLES and READERS.for_suffix(suffix) is None
+    return not (name.startswith(".") or name in SIDECAR_NAMES or data)
 
 
 def file_date(path: Path) -> date | None:

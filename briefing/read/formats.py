@@ -1,8 +1,15 @@
-"""One decoded file to article drafts, per format: plain text, Markdown with
-front matter, HTML (trafilatura), JSON Lines and RSS/Atom feeds (feedparser).
+"""The input formats: one decoded file to article drafts, per format: plain
+text, Markdown with front matter, HTML (trafilatura), JSON Lines and RSS/Atom
+feeds (feedparser), and any format an installed package adds.
 
 Input is a file's text and path; output is ``Article`` drafts (id still
 empty, raw text, metadata hints) and ``Skipped`` entries for unusable parts.
+
+``READERS``, at the end, is the one list of formats: each is registered under
+its suffixes and the rule that recognises its text when the suffix says
+nothing. To add a format, write its ``parse(text, path)`` and add it there
+(or, from another package, declare an ``InputFormat`` in the entry-point
+group ``briefing.readers``; see ``briefing.plugins``).
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import logging
 import re
 import time
 import xml.sax
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,23 +28,9 @@ from urllib.parse import unquote, urlparse
 import feedparser
 import trafilatura
 
-from briefing.clean.published import parse_date
+from briefing.written_dates import parse_date
 from briefing.model import Article, Skipped
-
-SUFFIX_FORMATS = {
-    ".txt": "txt",
-    ".text": "txt",
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".xml": "feed",
-    ".rss": "feed",
-    ".atom": "feed",
-}
+from briefing.plugins import BUILT_IN, Registry
 
 FRONT_MATTER_KEYS = {
     "title": "title",
@@ -70,35 +63,6 @@ class Parsed:
 
     articles: list[Article] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-
-
-def sniff_format(text: str, suffix: str) -> str:
-    """The format named by the suffix, else guessed from the first characters."""
-    if suffix.lower() in SUFFIX_FORMATS:
-        return SUFFIX_FORMATS[suffix.lower()]
-    head = text.lstrip()[:1000].lower()
-    if head.startswith(("<?xml", "<rss", "<feed")):
-        return "feed" if ("<rss" in head or "<feed" in head or "<rdf" in head) else "html"
-    if head.startswith(("<!doctype html", "<html")) or "<body" in head:
-        return "html"
-    if head.startswith("{") and head.split("\n", 1)[0].rstrip().endswith("}"):
-        return "jsonl"
-    if head.startswith("---\n"):
-        return "md"
-    return "txt"
-
-
-def parse_document(text: str, path: str, fmt: str, *, read_local: LocalReader | None = None) -> Parsed:
-    """Dispatch to the parser for ``fmt``."""
-    if fmt == "html":
-        return Parsed([parse_html(text, path)])
-    if fmt == "jsonl":
-        return parse_jsonl(text, path)
-    if fmt == "feed":
-        return parse_feed(text, path, read_local=read_local)
-    if fmt == "md":
-        return Parsed([parse_markdown(text, path)])
-    return Parsed([parse_plain(text, path, fmt)])
 
 
 def parse_plain(text: str, path: str, fmt: str = "txt") -> Article:
@@ -309,3 +273,119 @@ def local_target(link: str | None, folder: Path) -> Path | None:
     if not target.is_absolute():
         target = folder / target
     return target if target.is_file() else None
+
+
+def looks_like_feed(head: str) -> bool:
+    return head.startswith(("<?xml", "<rss", "<feed")) and any(tag in head for tag in ("<rss", "<feed", "<rdf"))
+
+
+def looks_like_html(head: str) -> bool:
+    """A web page, or (tried after feeds) an XML document that is not a feed."""
+    return head.startswith(("<?xml", "<rss", "<feed", "<!doctype html", "<html")) or "<body" in head
+
+
+def looks_like_jsonl(head: str) -> bool:
+    return head.startswith("{") and head.split("\n", 1)[0].rstrip().endswith("}")
+
+
+def looks_like_front_matter(head: str) -> bool:
+    return head.startswith("---\n")
+
+
+SNIFF_CHARACTERS = 1000
+FALLBACK = "txt"
+"""The format of a file that neither its suffix nor its first characters place."""
+
+Parse = Callable[..., "Parsed | Article | Iterable[Article]"]
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """One input format: the suffixes that name its files, the rule that recognises its
+    text otherwise, and the function that reads it.
+
+    ``parse(text, path)`` returns an ``Article``, several, or a ``Parsed`` (articles and
+    skipped parts); ``sniff(head)`` gets the first characters, lower-cased, leading blanks
+    stripped. With ``follows_links`` (feeds), ``parse`` also takes ``read_local=``, which
+    reads the local file an entry links to. A ``binary`` format (a zip, an office
+    document) is found by its suffix only and ``parse`` gets the file's bytes."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    parse: Parse
+    sniff: Callable[[str], bool] | None = None
+    description: str = ""
+    follows_links: bool = False
+    binary: bool = False
+    origin: str = BUILT_IN
+
+    def __post_init__(self) -> None:
+        suffixes = (self.suffixes,) if isinstance(self.suffixes, str) else self.suffixes
+        object.__setattr__(self, "suffixes", tuple("." + suffix.lower().lstrip(".") for suffix in suffixes))
+
+
+class Readers(Registry[InputFormat]):
+    """The input formats: found by suffix, else by sniffing in registration order, else plain text."""
+
+    def clash(self, entry: InputFormat) -> str | None:
+        taken = [suffix for suffix in entry.suffixes if self.for_suffix(suffix, load=False)]
+        if taken:
+            owner = self.for_suffix(taken[0], load=False)
+            return f"the suffix {taken[0]} is read by {owner.name} ({owner.origin})"
+        return super().clash(entry)
+
+    def for_suffix(self, suffix: str, *, load: bool = True) -> InputFormat | None:
+        """The format registered for a file suffix (".html"), if any."""
+        if load:
+            self.load_plugins()
+        return next((entry for entry in self.entries.values() if suffix.lower() in entry.suffixes), None)
+
+    def sniff(self, text: str, suffix: str) -> InputFormat:
+        """The format named by the suffix, else the first whose rule recognises the text, else plain text."""
+        by_suffix = self.for_suffix(suffix)
+        if by_suffix is not None:
+            return by_suffix
+        head = text.lstrip()[:SNIFF_CHARACTERS].lower()
+        sniffable = (entry for entry in self if entry.sniff is not None and not entry.binary)
+        return next((entry for entry in sniffable if entry.sniff(head)), self.entries[FALLBACK])
+
+
+def parse_document(text: str | bytes, path: str, fmt: InputFormat, *, read_local: LocalReader | None = None) -> Parsed:
+    """Read one file's text as ``fmt``. A plugin's reader that fails costs that file, not the run."""
+    try:
+        return as_parsed(fmt.parse(text, path, read_local=read_local) if fmt.follows_links else fmt.parse(text, path))
+    except Exception as error:
+        if fmt.origin == BUILT_IN:
+            raise
+        reason = f"the {fmt.name} reader of {fmt.origin} failed ({type(error).__name__}: {error})"
+        return Parsed(skipped=[Skipped(path, reason)])
+
+
+def as_parsed(result: Parsed | Article | Iterable[Article]) -> Parsed:
+    """What a reader returned, as a ``Parsed``."""
+    if isinstance(result, Parsed):
+        return result
+    articles = [result] if isinstance(result, Article) else list(result)
+    strays = [type(item).__name__ for item in articles if not isinstance(item, Article)]
+    if strays:
+        raise TypeError(f"a reader must give Articles, not {strays[0]}")
+    return Parsed(articles)
+
+
+READERS = Readers(
+    "briefing.readers",
+    InputFormat,
+    (  # sniffing tries the rules in this order: a feed is XML too, so feeds come before web pages
+        InputFormat("feed", (".xml", ".rss", ".atom"), parse_feed, looks_like_feed,
+                    "RSS or Atom feed: each entry an article (its text, or the local file it links to)",
+                    follows_links=True),
+        InputFormat("html", (".html", ".htm", ".xhtml"), parse_html, looks_like_html,
+                    "web page: main text and metadata by trafilatura"),
+        InputFormat("jsonl", (".jsonl", ".ndjson"), parse_jsonl, looks_like_jsonl,
+                    "JSON Lines: one article a line (text, title, outlet, url, date)"),
+        InputFormat("md", (".md", ".markdown"), parse_markdown, looks_like_front_matter,
+                    "Markdown; front matter gives title, outlet, url, date"),
+        InputFormat(FALLBACK, (".txt", ".text"), parse_plain, None,
+                    "plain text (front matter honoured); also any file not recognised"),
+    ),
+)

@@ -1,5 +1,6 @@
 """Where templates and stylesheets come from: the user's folders first, the
-ones shipped with the package second (DESIGN.md, "Layout")."""
+ones shipped with the package second (DESIGN.md, "Layout"); and a brief
+rendered through one template."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefing.errors import RenderError
-from briefing.render.view import FILTERS
+from briefing.render.view import FILTERS, build_context
 
 
 def packaged_dir(name: str) -> Path:
@@ -93,3 +94,11 @@ def render_template(name: str, context: dict, *, templates_dir: Path | None) -> 
         ) from error
     except jinja2.UndefinedError as error:
         raise RenderError(f"{name}: {error.message}") from error
+
+
+def render_page(brief, options, *, format: str, template: str, stylesheets: tuple[str, ...] = ()) -> str:
+    """The brief through ``template``, with the context every template gets
+    (templates/README.md) and ``stylesheets`` joined for a <style> element."""
+    context = build_context(brief, options=options, format=format)
+    context["stylesheet"] = read_styles(stylesheets, options.styles_dir)
+    return render_template(template, context, templates_dir=options.templates_dir)

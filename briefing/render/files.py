@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
+from briefing import atomic
 from briefing.errors import RenderError
 from briefing.model import Brief
+from briefing.render.formats import RENDERERS
 
-EXTENSIONS = {
-    "pdf": ".pdf",
-    "html": ".html",
-    "email": ".email.html",
-    "eml": ".eml",
-    "md": ".md",
-    "json": ".json",
-}
 SLUG_WORDS = 8
 
 
@@ -35,45 +26,15 @@ def slugify(title: str) -> str:
 
 
 def output_path(brief: Brief, out_dir: Path, format: str) -> Path:
-    """DIR/<as-of>-<slug><ext>, as DESIGN.md names outputs."""
-    if format not in EXTENSIONS:
-        raise RenderError(
-            f"{format}: unknown format (choose from {', '.join(EXTENSIONS)})"
-        )
+    """DIR/<as-of>-<slug><ext>, as DESIGN.md names outputs; the extension is the format's."""
+    extension = RENDERERS.find(format).extension
     as_of = brief.as_of.isoformat() if brief.as_of else "undated"
-    return Path(out_dir) / f"{as_of}-{slugify(brief.title)}{EXTENSIONS[format]}"
+    return Path(out_dir) / f"{as_of}-{slugify(brief.title)}{extension}"
 
 
 def write_atomically(path: Path, content: bytes) -> Path:
-    """Write to a temporary file next to ``path`` and rename it into place, so a
-    reader never sees half a file; on any failure the temporary file goes."""
-    path = Path(path)
+    """Write an output whole or not at all (``briefing.atomic``); a failure is a RenderError naming the file."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".part"
-        )
+        return atomic.write_atomically(Path(path), content)
     except OSError as error:
         raise RenderError(f"{path}: cannot write: {error.strerror or error}") from error
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(content)
-            output.flush()
-            os.fsync(output.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(error, OSError):
-            raise RenderError(
-                f"{path}: cannot write: {error.strerror or error}"
-            ) from error
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
