@@ -35,7 +35,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from briefing import __version__
+from briefing.version import __version__
 from briefing.atomic import write_atomically
 from briefing.model import Article, Brief, Fact
 from briefing.options import BuildOptions

@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from briefing import __version__
+from briefing.version import __version__
 from briefing.errors import BriefingError
 from briefing.options import ENGINES
 

@@ -39,16 +39,6 @@ def imports_of(path: Path) -> set[str]:
 
 
 GRAPH = {module_name(path): imports_of(path) for path in sorted(PACKAGE_DIR.rglob("*.py"))}
-CACHE_READS_THE_VERSION = ("briefing.cache", "briefing")
-"""The one edge back into the package ``__init__`` left (``from briefing import __version__``),
-for the lead's cache-key change to remove; the circle tests look past it, so a new circle still fails."""
-
-
-def without(edge: tuple[str, str]) -> dict[str, set[str]]:
-    source, target = edge
-    return {module: targets - {target} if module == source else targets for module, targets in GRAPH.items()}
-
-
 def reaches(start: str, goal: str, graph: dict[str, set[str]] = GRAPH) -> list[str] | None:
     """An import path from ``start`` to ``goal`` (both included), or None."""
     paths = {start: [start]}
@@ -70,7 +60,7 @@ def in_stage(module: str, stage: str) -> bool:
 
 def stage_imports(stage: str, other: str) -> list[str]:
     """The import paths, direct or not, from modules of ``stage`` to modules of ``other``."""
-    graph = without(CACHE_READS_THE_VERSION)  # else every module that uses the cache reaches the whole package
+    graph = GRAPH
     paths = (
         reaches(source, target, graph)
         for source in graph
@@ -90,15 +80,14 @@ def test_the_graph_sees_the_package():
 
 
 def test_no_module_reaches_itself_through_its_imports():
-    graph = without(CACHE_READS_THE_VERSION)
-    assert [path for module in graph if (path := reaches(module, module, graph))] == []
+    assert [path for module in GRAPH if (path := reaches(module, module))] == []
 
 
-def test_the_package_init_imports_nothing_that_imports_it_back_but_the_cache():
-    assert reaches(PACKAGE, PACKAGE, without(CACHE_READS_THE_VERSION)) is None
+def test_no_module_imports_the_package_init():
+    """The version lives in briefing.version, so nothing needs the API module."""
+    assert [module for module, targets in GRAPH.items() if PACKAGE in targets] == []
 
 
-@pytest.mark.xfail(strict=True, reason="cache imports briefing.__version__ from the package __init__ (the lead's cache-key change)")
 def test_the_package_init_imports_nothing_that_imports_it_back():
     assert reaches(PACKAGE, PACKAGE) is None
 
@@ -112,6 +101,5 @@ def test_mail_and_render_do_not_import_each_other():
     assert stage_imports("render", "mail") == []
 
 
-@pytest.mark.xfail(strict=True, reason="compose still clusters facts with rank's graph builders (the lead's stories change)")
 def test_compose_does_not_import_rank():
     assert stage_imports("compose", "rank") == []
