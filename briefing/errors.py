@@ -32,3 +32,7 @@ class RenderError(BriefingError):
 
 class DeliveryError(BriefingError):
     """The brief could not be handed to the mail server."""
+
+
+class ConfigError(BriefingError):
+    """The project file (briefing.toml) cannot be read or has a wrong key or value."""
