@@ -74,7 +74,7 @@ class Server:
 
 def parse_server(smtp: str) -> Server:
     """The server named by ``--smtp``; one DeliveryError line if it is not one."""
-    usage = f"{smtp}: SMTP server must be smtps://HOST:465, smtp://HOST:587 or HOST:PORT, e.g. localhost:25"
+    usage = f"--smtp: {smtp!r} is not a mail server: give smtps://HOST:465, smtp://HOST:587 or HOST:PORT"
     if "://" in smtp:
         parts = urlsplit(smtp)
         try:
