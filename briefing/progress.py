@@ -9,6 +9,7 @@ at a time on stderr; tqdm is imported only when a bar is first drawn, so
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -30,13 +31,13 @@ class Progress:
 
 SILENT = Progress()
 
-COUNTED = "{desc}: {n_fmt} of {total_fmt} {unit}s {bar:20} {rate_fmt}, {remaining} left"
+COUNTED = "{{desc}}: {{n_fmt}} of {{total_fmt}} {unit}s {{bar:20}} {{rate_noinv_fmt}}, {{remaining}} left"
 UNCOUNTED = "{desc}…"
 
 
 class TerminalProgress(Progress):
     """A tqdm bar on ``stream`` for each stage: ``analysing: 230 of 516 articles
-    ███▌ 14.1 articles/s, 00:20 left``. Bars are cleared when their stage ends,
+    ███▌ 14.10 article/s, 00:20 left``. Bars are cleared when their stage ends,
     so the terminal keeps only the log lines."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
@@ -48,18 +49,20 @@ class TerminalProgress(Progress):
 
         self.close()
         counted = total is not None
+        unit = unit or "item"
+        sized = terminal_columns(self.stream) > 0  # a terminal that says 0 columns would show nothing
         self.bar = tqdm(
             total=total,
             desc=name,
-            unit=unit or "item",
+            unit=f" {unit}",  # "14.10 article/s"
             file=self.stream,
             leave=False,
-            dynamic_ncols=True,
-            bar_format=COUNTED if counted else UNCOUNTED,
+            dynamic_ncols=sized,
+            ncols=None if sized else 80,
+            nrows=None if sized else 20,
+            bar_format=COUNTED.format(unit=unit) if counted else UNCOUNTED,
             mininterval=0.2,
         )
-        if not counted:
-            self.bar.refresh()  # an uncounted stage shows its name at once
 
     def advance(self, count: int = 1) -> None:
         if self.bar is not None:
@@ -69,3 +72,10 @@ class TerminalProgress(Progress):
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def terminal_columns(stream: TextIO) -> int:
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 0
