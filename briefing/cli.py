@@ -226,12 +226,10 @@ def make_parser() -> argparse.ArgumentParser:
 def add_common_options(parser: argparse.ArgumentParser, *, default) -> None:
     """-v, -q, --debug and --config, before or after the command: the main parser
     holds the defaults, a command's copy only sets what is given (SUPPRESS)."""
-    flag = {} if default is argparse.SUPPRESS else {"default": default}
-    parser.add_argument("-v", "--verbose", action="store_true", help="say more on stderr", **flag)
-    parser.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr, no progress", **flag)
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors", **flag)
-    parser.add_argument("--config", type=Path, metavar="FILE.toml",
-                        default=argparse.SUPPRESS if default is argparse.SUPPRESS else None,
+    parser.add_argument("-v", "--verbose", action="store_true", default=default, help="say more on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", default=default, help="only errors on stderr, no progress")
+    parser.add_argument("--debug", action="store_true", default=default, help="show tracebacks of internal errors")
+    parser.add_argument("--config", type=Path, metavar="FILE.toml", default=default or None,
                         help=f"project file (default: {PROJECT_FILE} in this folder, if there is one)")
 
 
