@@ -144,25 +144,6 @@ def test_verbose_and_quiet_work_before_and_after_the_command(tmp_path: Path):
         assert result.returncode == 0 and result.stderr == "", args
 
 
-STORY = """---
-title: Gas deal signed in Moscow
-outlet: Dawn
-date: 2022-02-24
----
-
-Pakistan and Russia signed the gas pipeline deal in Moscow on Thursday, officials said.
-
-The pipeline will carry gas from Karachi to Lahore from next year, the energy minister said.
-"""
-
-
-@pytest.fixture
-def story(tmp_path: Path) -> Path:
-    path = tmp_path / "gas.md"
-    path.write_text(STORY)
-    return path
-
-
 def test_output_dash_writes_one_json_brief_to_stdout_and_no_folder(story: Path, tmp_path: Path):
     result = run("build", str(story), "-o", "-", "-f", "json", "--no-cache", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

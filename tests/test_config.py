@@ -154,24 +154,12 @@ def test_init_without_a_file_writes_briefing_toml_in_the_working_folder(tmp_path
 # The command line and the file ----------------------------------------------------------------
 
 
-STORY = """---
-title: Gas deal signed in Moscow
-outlet: Dawn
-date: 2022-02-24
----
-
-Pakistan and Russia signed the gas pipeline deal in Moscow on Thursday, officials said.
-
-The pipeline will carry gas from Karachi to Lahore from next year, the energy minister said.
-"""
-
-
 @pytest.fixture
-def desk(tmp_path) -> Path:
+def desk(tmp_path, story) -> Path:
     """A project folder: briefing.toml, its articles in a folder beside it."""
     folder = tmp_path / "desk"
     (folder / "articles").mkdir(parents=True)
-    (folder / "articles" / "gas.md").write_text(STORY)
+    story.rename(folder / "articles" / story.name)
     project(folder, 'inputs = ["articles"]\ntitle = "Gas desk"\nformats = ["json"]\noutput = "briefs"\n')
     return folder
 

@@ -529,20 +529,15 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(message):
 BRIEFING = [sys.executable, "-m", "briefing.cli"]
 
 
-def email_command(tmp_path, *options: str) -> list[str]:
-    story = tmp_path / "story.md"
-    if not story.exists():
-        story.write_text(
-            "---\ntitle: Gas deal signed\noutlet: Dawn\ndate: 2022-02-24\n---\n\n"
-            "Pakistan and Russia signed the gas pipeline deal in Moscow on Thursday, officials said.\n\n"
-            "The pipeline will carry gas from Karachi to Lahore from next year, the energy minister said.\n"
-        )
-    return [*BRIEFING, "email", str(story), *options]
+@pytest.fixture
+def email_command(story):
+    """The email command line for one short article, with these options."""
+    return lambda *options: [*BRIEFING, "email", str(story), *options]
 
 
-def test_email_without_a_sender_is_refused_before_any_work(tmp_path):
+def test_email_without_a_sender_is_refused_before_any_work(tmp_path, email_command):
     eml = tmp_path / "brief.eml"
-    result = subprocess.run(email_command(tmp_path, "--to", "desk@example.org", "--eml", str(eml)),
+    result = subprocess.run(email_command("--to", "desk@example.org", "--eml", str(eml)),
                             capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [result.stderr.strip()] and result.stderr.startswith("error: email: give --from")
@@ -551,21 +546,21 @@ def test_email_without_a_sender_is_refused_before_any_work(tmp_path):
 
 @pytest.mark.parametrize("option, value", [("--to", "not an address <<>>@@"), ("--to", ""), ("--from", "unit"),
                                            ("--unsubscribe", "http://example.org/u"), ("--smtp", "mail.example.org")])
-def test_a_bad_email_option_is_one_error_line_and_exit_1(tmp_path, option, value):
+def test_a_bad_email_option_is_one_error_line_and_exit_1(tmp_path, email_command, option, value):
     values = {"--to": "desk@example.org", "--from": "unit@example.org", "--eml": str(tmp_path / "b.eml"), option: value}
     args = [part for pair in values.items() for part in pair]
-    result = subprocess.run(email_command(tmp_path, *args), capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    result = subprocess.run(email_command(*args), capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode == 1, result.stderr
     [line] = result.stderr.splitlines()
     assert line.startswith(f"error: {option}: ")
 
 
 @pytest.mark.smtp
-def test_the_email_command_ends_at_the_deadline_of_a_trickling_server(tmp_path):
+def test_the_email_command_ends_at_the_deadline_of_a_trickling_server(tmp_path, email_command):
     with trickling_server() as address:
         try:
             result = subprocess.run(
-                email_command(tmp_path, "--to", "desk@example.org", "--from", "unit@example.org",
+                email_command("--to", "desk@example.org", "--from", "unit@example.org",
                               "--smtp", address, "--smtp-timeout", "2", "--no-cache"),
                 capture_output=True, text=True, cwd=tmp_path, timeout=120,
             )
@@ -578,13 +573,13 @@ def test_the_email_command_ends_at_the_deadline_of_a_trickling_server(tmp_path):
 
 
 @pytest.mark.smtp
-def test_the_email_command_sends_a_copy_per_recipient_with_the_settings_of_the_project_file(tmp_path, smtp_server):
+def test_the_email_command_sends_a_copy_per_recipient_with_the_project_files_settings(tmp_path, email_command, smtp_server):
     inbox, address = smtp_server
     (tmp_path / "briefing.toml").write_text(
         f'[email]\nto = ["a@example.org", "b@example.org"]\nfrom = "Unit <unit@policy.example>"\n'
         f'smtp = "{address}"\nunsubscribe = "https://policy.example/unsubscribe"\n'
     )
-    result = subprocess.run(email_command(tmp_path, "--no-cache"), capture_output=True, text=True,
+    result = subprocess.run(email_command("--no-cache"), capture_output=True, text=True,
                             cwd=tmp_path, timeout=120)
     assert result.returncode == 0, result.stderr
     arrived = inbox.arrived()
@@ -593,10 +588,10 @@ def test_the_email_command_sends_a_copy_per_recipient_with_the_settings_of_the_p
     assert all(copy["List-Unsubscribe"] == "<https://policy.example/unsubscribe>" for copy in arrived)
 
 
-def test_an_eml_for_several_recipients_hides_them_in_bcc(tmp_path):
+def test_an_eml_for_several_recipients_hides_them_in_bcc(tmp_path, email_command):
     eml = tmp_path / "brief.eml"
     result = subprocess.run(
-        email_command(tmp_path, "--to", "a@example.org", "--to", "b@example.org", "--from", "unit@example.org",
+        email_command("--to", "a@example.org", "--to", "b@example.org", "--from", "unit@example.org",
                       "--eml", str(eml), "--no-cache"),
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
     )
