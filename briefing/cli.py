@@ -371,7 +371,7 @@ def apply_project(args: argparse.Namespace) -> None:
         ("smtp", project.email.smtp, None),
         ("unsubscribe", project.email.unsubscribe, None),
     ):
-        if getattr(args, name, default) is None:
+        if hasattr(args, name) and getattr(args, name) is None:  # only the command's own options
             setattr(args, name, from_file if from_file is not None else default)
     if hasattr(args, "to") and not args.to:
         args.to = list(project.email.to)
