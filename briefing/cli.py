@@ -199,7 +199,7 @@ def make_parser() -> argparse.ArgumentParser:
     email.add_argument("--smtp", metavar="SERVER",
                        help="send through smtps://HOST:465, smtp://HOST:587 (STARTTLS) or HOST:PORT; "
                             "login from BRIEFING_SMTP_USER and BRIEFING_SMTP_PASSWORD")
-    email.add_argument("--smtp-timeout", type=positive_seconds, default=30.0, metavar="SECONDS",
+    email.add_argument("--smtp-timeout", type=positive_seconds, metavar="SECONDS",
                        help="longest the server may take to accept one message, all told (default: 30)")
     email.add_argument("--insecure-login", action="store_true",
                        help="allow the login over a connection without TLS (a trusted network only)")
