@@ -136,11 +136,12 @@ class _Checker:
         return tuple(item.strip() for item in value)
 
     def path_in_folder(self, value: Any) -> Path:
-        return self.folder / self.text(value)
+        """A path as written, ``~`` expanded, relative to the file's folder."""
+        return self.folder / Path(self.text(value)).expanduser()
 
     def inputs(self, value: Any) -> tuple[str, ...]:
         """Files, folders and globs relative to the file's folder; URLs and ``-`` as written."""
-        return tuple(item if item == "-" or URL.match(item) else str(self.folder / item) for item in self.texts(value))
+        return tuple(item if item == "-" or URL.match(item) else str(self.path_in_folder(item)) for item in self.texts(value))
 
     def formats(self, value: Any) -> tuple[str, ...]:
         formats = tuple(dict.fromkeys(item.lower() for item in self.texts(value)))

@@ -65,6 +65,11 @@ def test_every_setting_is_read_into_typed_settings_with_paths_from_the_files_fol
     )
 
 
+def test_a_path_may_start_at_the_home_folder(tmp_path):
+    settings = load_project(project(tmp_path, 'inputs = ["~/news/*.md"]\noutput = "~/briefs"\n'))
+    assert settings.inputs == (str(Path.home() / "news/*.md"),) and settings.output == Path.home() / "briefs"
+
+
 def test_an_empty_file_says_nothing_and_no_file_is_no_settings(tmp_path):
     assert load_project(project(tmp_path, "")) == ProjectSettings(source=tmp_path / "briefing.toml")
     assert find_project(folder=tmp_path / "nowhere") == ProjectSettings()
