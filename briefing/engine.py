@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from briefing.errors import BriefingError
 from briefing.model import Article, Fact, ReadResult, Skipped, Taxonomy
 from briefing.options import ENGINES
+from briefing.progress import SILENT, Progress
 
 if TYPE_CHECKING:
     from briefing.entities import Aliases
@@ -87,13 +88,17 @@ class LocalEngine:
             log.warning("%s: %s", entry.path, entry.reason)
         return ReadResult(articles, (*result.skipped, *skipped), result.files)
 
-    def analyze(self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int) -> Analysis:
+    def analyze(
+        self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT
+    ) -> Analysis:
         if jobs <= 1 or len(articles) <= BATCH_ARTICLES:
-            return analyze_batch(articles, settings)
-        return analyze_in_processes(articles, settings, jobs=jobs)
+            return analyze_batch(articles, settings, progress)
+        return analyze_in_processes(articles, settings, jobs=jobs, progress=progress)
 
 
-def analyze_in_processes(articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int) -> Analysis:
+def analyze_in_processes(
+    articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT
+) -> Analysis:
     """Batches over a pool of processes, results in article order.
 
     Unlike spaCy's ``n_process``, which ships every Doc back to this process
@@ -104,7 +109,7 @@ def analyze_in_processes(articles: Sequence[Article], settings: AnalysisSettings
     against 19.5 s): no overhead, so the wall time divides by the free cores.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     started = time.perf_counter()
     extractor_for(settings)  # loads the model too
@@ -113,7 +118,10 @@ def analyze_in_processes(articles: Sequence[Article], settings: AnalysisSettings
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         chunks = batches(articles)
-        results = list(pool.map(analyze_batch, chunks, [settings] * len(chunks)))
+        futures = [pool.submit(analyze_batch, chunk, settings) for chunk in chunks]
+        for future in as_completed(futures):
+            progress.advance(len(future.result().facts))
+        results = [future.result() for future in futures]
     return merge_analyses(results, loading)
 
 
@@ -163,10 +171,16 @@ class DaskEngine:
         parts = [read_file("-", stdin=stdin, today=today) if unit == "-" else next(gathered) for unit in units]
         return number_articles(parts, skipped)
 
-    def analyze(self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int) -> Analysis:
+    def analyze(
+        self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT
+    ) -> Analysis:
         """Batches of articles to the workers; results put back in article order."""
+        from dask.distributed import as_completed
+
         [shared] = self.client.scatter([settings], broadcast=True)
         futures = self.client.map(analyze_batch, batches(articles), settings=shared, pure=False)
+        for _, result in as_completed(futures, with_results=True):
+            progress.advance(len(result.facts))
         return merge_analyses(self.client.gather(futures))
 
 
@@ -278,7 +292,7 @@ def settings_digest(settings: AnalysisSettings) -> str:
     return canonical((content_of(settings.taxonomy), content_of(settings.aliases), settings.join_quotes))
 
 
-def analyze_batch(articles: Sequence[Article], settings: AnalysisSettings) -> Analysis:
+def analyze_batch(articles: Sequence[Article], settings: AnalysisSettings, progress: Progress = SILENT) -> Analysis:
     """spaCy over the articles and the extractor over each Doc, in this process, timing both."""
     from briefing.analyze import analyze, model_label
 
@@ -293,6 +307,7 @@ def analyze_batch(articles: Sequence[Article], settings: AnalysisSettings) -> An
         before = time.perf_counter()
         facts.append(tuple(extract(article, doc)))
         extracting += time.perf_counter() - before
+        progress.advance()
     total = time.perf_counter() - started
     return Analysis(tuple(facts), model_label(nlp), loading, total - extracting, extracting)
 

@@ -36,3 +36,7 @@ class DeliveryError(BriefingError):
 
 class StoryIndexError(BriefingError):
     """A saved story index is damaged, torn or was made differently: rebuild it."""
+
+
+class ConfigError(BriefingError):
+    """The project file (briefing.toml) cannot be read or has a wrong key or value."""

@@ -18,6 +18,7 @@ from datetime import date, datetime, timezone
 from briefing.errors import NoArticlesError
 from briefing.model import Article, Brief, Fact, Skipped, Taxonomy
 from briefing.options import BuildOptions, options_from
+from briefing.progress import SILENT, Progress
 
 log = logging.getLogger("briefing")
 
@@ -66,12 +67,14 @@ def build(
     *,
     stdin=None,
     today: date | None = None,
+    progress: Progress = SILENT,
     **changes: object,
 ) -> Brief:
     """Build a brief from article files, folders, globs or ``-`` (stdin).
 
     ``options`` holds every build option; keyword arguments (``title=...``) are a
     convenience that changes the defaults (or ``options``) for this call.
+    ``progress`` hears which stage runs and how far analysis has got.
     """
     options = options_from(options, changes)
     previous = None
@@ -79,15 +82,17 @@ def build(
         from briefing.since import load_previous
 
         previous = load_previous(options.since)  # a bad file fails before the slow work
-    corpus = read_corpus(inputs, options, stdin=stdin, today=today, reuse_brief=options.cache)
+    corpus = read_corpus(inputs, options, stdin=stdin, today=today, reuse_brief=options.cache, progress=progress)
     if corpus.reused is not None:
         log.info("%s", StageTimer(corpus.timings).line())
         return since_previous(replace(corpus.reused, generated_at=generated_at()), previous)
     timer = StageTimer(corpus.timings)
+    progress.stage("finding stories")
     with timer("stories"):
         from briefing.stories import find_stories
 
         groups = find_stories(corpus.articles, corpus.facts)
+    progress.stage("ranking")
     with timer("rank"):
         as_of = options.as_of or newest_publication(corpus.articles) or (today or date.today())
         ranked = rank_stories(groups, corpus, options)
@@ -208,14 +213,21 @@ def with_sources(ranking, source_of: dict[str, str]) -> tuple[tuple, tuple]:
 
 
 def summarize_inputs(
-    inputs: Inputs, options: BuildOptions | None = None, *, words: int = 100, stdin=None, **changes: object
+    inputs: Inputs,
+    options: BuildOptions | None = None,
+    *,
+    words: int = 100,
+    stdin=None,
+    progress: Progress = SILENT,
+    **changes: object,
 ) -> str:
     """A plain extractive summary of at most ``words`` words, for evaluation and quick use.
     Sentences stay sentences here (no joined quotations): the word budget is packed by sentence."""
     from briefing.rank import RankConfig, rank, summarize
 
     options = options_from(options, {"join_quotes": False, **changes})
-    corpus = read_corpus(inputs, options, stdin=stdin)
+    corpus = read_corpus(inputs, options, stdin=stdin, progress=progress)
+    progress.stage("ranking")
     as_of = newest_publication(corpus.articles)
     claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=as_of))
     return summarize(claims, words=words)
@@ -228,6 +240,7 @@ def read_corpus(
     stdin=None,
     today: date | None = None,
     reuse_brief: bool = False,
+    progress: Progress = SILENT,
     **changes: object,
 ) -> Corpus:
     """Read, clean, dedupe, analyze and extract: the part of the pipeline that is per article.
@@ -253,6 +266,7 @@ def read_corpus(
         settings = AnalysisSettings(options.model, taxonomy, load_aliases(options.aliases), options.join_quotes)
         runner = open_engine(options.engine, scheduler=options.scheduler)
     with runner:
+        progress.stage("reading")
         with timer("read"):
             result = runner.read(list(inputs), stdin=stdin, today=today)
         log.info(
@@ -279,11 +293,12 @@ def read_corpus(
                     timings=tuple(timer.seconds.items()),
                     reused=reused,
                 )
+        progress.stage("checking duplicates")
         with timer("dedupe"):
             from briefing.dedupe import mark_duplicates  # datasketch and SciPy load only when needed
 
             articles = mark_duplicates(result.articles)
-        facts, model_label, cached = analyze_with_cache(articles, runner, settings, options, timer=timer)
+        facts, model_label, cached = analyze_with_cache(articles, runner, settings, options, timer=timer, progress=progress)
     with timer("unify names"):
         # Across articles, so after the cache: a cached article's facts do not depend on the others.
         facts = tuple(unify_names(facts, settings.aliases))
@@ -314,7 +329,9 @@ def cached_brief(articles: Sequence[Article], settings, options: BuildOptions) -
     return key, BriefCache().get(key)
 
 
-def analyze_with_cache(articles, runner, settings, options: BuildOptions, *, timer: StageTimer):
+def analyze_with_cache(
+    articles, runner, settings, options: BuildOptions, *, timer: StageTimer, progress: Progress = SILENT
+):
     """Facts for every article: from the cache where it has them, from the engine for the rest.
 
     Returns the facts in article order, the model's label and how many articles were cache hits.
@@ -332,7 +349,8 @@ def analyze_with_cache(articles, runner, settings, options: BuildOptions, *, tim
     missing = [position for position, facts in enumerate(found) if facts is None]
     if missing:
         todo = [articles[position] for position in missing]
-        analysis = runner.analyze(todo, settings, jobs=options.jobs or default_jobs(len(todo)))
+        progress.stage("analysing", total=len(todo), unit="article")
+        analysis = runner.analyze(todo, settings, jobs=options.jobs or default_jobs(len(todo)), progress=progress)
         timer.add("model", analysis.load_seconds)
         timer.add("analyze", analysis.analyze_seconds)
         timer.add("extract", analysis.extract_seconds)

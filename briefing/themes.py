@@ -94,9 +94,9 @@ def _parse_taxonomy(document: Mapping[str, Any], name: str, source: Path | Trave
     """Check the shape of a taxonomy document and build its themes, in file order."""
     for key in document:
         if key not in TOP_LEVEL_KEYS:
-            raise ThemesError(f"{_where(name, source, key)}: unknown key '{key}' (expected {', '.join(TOP_LEVEL_KEYS)})")
+            raise ThemesError(f"{where_in_toml(name, source, key)}: unknown key '{key}' (expected {', '.join(TOP_LEVEL_KEYS)})")
     if not isinstance(document.get("replace", False), bool):
-        raise ThemesError(f"{_where(name, source, 'replace')}: 'replace' must be true or false")
+        raise ThemesError(f"{where_in_toml(name, source, 'replace')}: 'replace' must be true or false")
     tables = document.get("themes", {})
     if not isinstance(tables, dict):
         raise ThemesError(f"{name}: 'themes' must be a table of [themes.ID] tables")
@@ -104,14 +104,14 @@ def _parse_taxonomy(document: Mapping[str, Any], name: str, source: Path | Trave
 
 
 def _parse_theme(theme_id: str, table: Any, name: str, source: Path | Traversable) -> Theme:
-    where = f"{_where(name, source, f'[themes.{theme_id}]')}: theme '{theme_id}'"
+    where = f"{where_in_toml(name, source, f'[themes.{theme_id}]')}: theme '{theme_id}'"
     if not THEME_ID.match(theme_id):
         raise ThemesError(f"{where}: an id is lower-case letters, digits, '-' or '_'")
     if not isinstance(table, dict):
         raise ThemesError(f"{where}: must be a table")
     fields: dict[str, Any] = {}
     for key, value in table.items():
-        at = f"{_where(name, source, key, after=f'[themes.{theme_id}]')}: theme '{theme_id}'"
+        at = f"{where_in_toml(name, source, key, after=f'[themes.{theme_id}]')}: theme '{theme_id}'"
         if key not in THEME_KEYS:
             raise ThemesError(f"{at}: unknown key '{key}' (expected {', '.join(THEME_KEYS)})")
         if key == "label" and not (isinstance(value, str) and value.strip()):
@@ -129,7 +129,7 @@ def _parse_theme(theme_id: str, table: Any, name: str, source: Path | Traversabl
     return Theme(id=theme_id, label=label.strip(), **lists, **weights)
 
 
-def _where(name: str, source: Path | Traversable, key: str, *, after: str | None = None) -> str:
+def where_in_toml(name: str, source: Path | Traversable, key: str, *, after: str | None = None) -> str:
     """``name:line`` of the first line that starts with ``key`` (after a header), for error messages."""
     try:
         lines = source.read_text(encoding="utf-8").splitlines()

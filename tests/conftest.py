@@ -52,3 +52,23 @@ def private_cache_dir(tmp_path_factory) -> Path:
         os.environ.pop("BRIEFING_CACHE_DIR", None)
     else:
         os.environ["BRIEFING_CACHE_DIR"] = previous
+
+
+GAS_STORY = """---
+title: Gas deal signed in Moscow
+outlet: Dawn
+date: 2022-02-24
+---
+
+Pakistan and Russia signed the gas pipeline deal in Moscow on Thursday, officials said.
+
+The pipeline will carry gas from Karachi to Lahore from next year, the energy minister said.
+"""
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    """One short article with front matter: enough for a quick run of the whole command."""
+    path = tmp_path / "gas.md"
+    path.write_text(GAS_STORY)
+    return path

@@ -361,7 +361,7 @@ def test_a_title_with_a_line_break_cannot_add_mail_headers(tmp_path, capsys):
     inputs = write_inputs(tmp_path / "in")
     eml = tmp_path / "out.eml"
     code = main(["email", *inputs, "--title", "Gas talks\r\nBcc: victim@example.com", "--to", "desk@example.com",
-                 "--eml", str(eml), "--no-cache"])
+                 "--from", "unit@example.com", "--eml", str(eml), "--no-cache"])
     err = capsys.readouterr().err
     assert code in (0, 1), err
     if code == 0:
