@@ -32,3 +32,7 @@ class RenderError(BriefingError):
 
 class DeliveryError(BriefingError):
     """The brief could not be handed to the mail server."""
+
+
+class StoryIndexError(BriefingError):
+    """A saved story index is damaged, torn or was made differently: rebuild it."""
