@@ -221,14 +221,13 @@ def test_an_edited_index_file_is_detected(corpus, tmp_path: Path):
 
 
 def test_an_inconsistent_index_is_detected_even_with_a_matching_checksum(corpus, tmp_path: Path):
-    from briefing.stories import digest
+    from briefing.stories import seal
 
-    document = json.loads(saved_index(corpus, tmp_path).read_text(encoding="utf-8"))
-    first_article = next(iter(document["index"]["articles"].values()))
+    payload = json.loads(saved_index(corpus, tmp_path).read_text(encoding="utf-8"))["index"]
+    first_article = next(iter(payload["articles"].values()))
     first_article["story"] = "T9"
-    document["sha256"] = digest(document["index"])
-    with pytest.raises(StoryIndexError):
-        StoryIndex.from_json(json.dumps(document))
+    with pytest.raises(StoryIndexError, match="damaged"):
+        StoryIndex.from_json(seal(json.dumps(payload, separators=(",", ":"))))
 
 
 @pytest.mark.parametrize("content", [b"", b"\xff\xfe not text", b"[1, 2, 3]", b'{"format": "other"}'])
