@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("clusters", nargs="?", default=str(EVAL / "duc2004" / "dev.jsonl"))
     ap.add_argument("--pile", help="write the pile here (default: a temporary folder)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list every story with its true clusters")
     a = ap.parse_args(argv)
     if not Path(a.clusters).is_file():
         print(f"stories_dev: {a.clusters} is absent (../shared/eval)", file=sys.stderr)
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from stories_eval import URL, bcubed, write_pile
 
     from briefing.pipeline import read_corpus
-    from briefing.stories import find_stories
+    from briefing.stories import StoryIndex, find_stories
 
     clusters = load_jsonl(a.clusters)
     with tempfile.TemporaryDirectory() as scratch:
@@ -59,10 +60,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(gold)} articles from {len(clusters)} clusters -> {len(stories)} stories "
           f"(sizes {dict(sorted(sizes.items()))}); read {read_seconds:.1f} s, stories {seconds:.3f} s")
     print(f"story finding  B-cubed P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}")
-    for story in stories:
-        clusters_in = Counter(gold[document_of[article]] for article in story.articles)
-        print(f"  {story.id:>4} {len(story.articles):>3}  {dict(clusters_in)}  {story.headline[:70]}")
+    print(f"two halves: {halves_agreement(corpus, stories, StoryIndex, bcubed)}")
+    if a.verbose:
+        for story in stories:
+            clusters_in = Counter(gold[document_of[article]] for article in story.articles)
+            print(f"  {story.id:>4} {len(story.articles):>3}  {dict(clusters_in)}  {story.headline[:70]}")
     return 0
+
+
+def halves_agreement(corpus, stories, StoryIndex, bcubed) -> str:
+    """Build the index from the older half, then add the rest: do old ids hold, and how close is the grouping?"""
+    from briefing.stories import stream_order
+
+    ordered = sorted(corpus.articles, key=stream_order)
+    older = ordered[: len(ordered) // 2]
+    index = StoryIndex()
+    before = index.add(older, corpus.facts)
+    after = index.add(corpus.articles, corpus.facts)
+    moved = sum(after[article] != story for article, story in before.items())
+    whole = {article: story.id for story in stories for article in story.articles}
+    precision, recall, f1 = bcubed(after, whole)
+    return (f"{moved} of {len(before)} older articles changed story; grouping against one build "
+            f"B-cubed P {precision:.3f} R {recall:.3f} F1 {f1:.3f}")
 
 
 if __name__ == "__main__":
