@@ -128,6 +128,18 @@ class _Member:
     copy_of: str | None = None  # key of the original, for a copy
 
 
+class _Idf(dict):
+    """Smoothed IDF, ln((1 + N) / (1 + df)) + 1, of one feature space's terms, computed once per term and batch."""
+
+    def __init__(self, index: StoryIndex, space: str) -> None:
+        super().__init__()
+        self.frequency, self.documents = index.frequency[space], index.documents
+
+    def __missing__(self, term: str) -> float:
+        value = self[term] = math.log((1 + self.documents) / (1 + self.frequency[term])) + 1.0
+        return value
+
+
 def find_stories(articles: Sequence[Article], facts: Iterable[Fact]) -> tuple[StoryGroup, ...]:
     """The stories of one corpus: a new, empty index that takes every article."""
     index = StoryIndex()
@@ -151,7 +163,7 @@ class StoryIndex:
         # Per space, term -> {story number: the term's weight in that story's centroid}: the inverted index.
         self.postings: dict[str, dict[str, dict[int, float]]] = {space: {} for space in SPACES}
         self.norms: list[dict[str, float]] = []  # per story, the length of its centroid in each space
-        self.idf_cache: dict[str, dict[str, float]] = {space: {} for space in SPACES}
+        self.idf = {space: _Idf(self, space) for space in SPACES}
 
     def __len__(self) -> int:
         return len(self.story_list)
@@ -179,7 +191,7 @@ class StoryIndex:
             for space in SPACES:
                 self.frequency[space].update(words[article.id][space].keys())
         self.documents += len(originals)
-        self.idf_cache = {space: {} for space in SPACES}  # the frequencies are fixed until the next batch
+        self.idf = {space: _Idf(self, space) for space in SPACES}  # frequencies are fixed until the next batch
         # An original read after one of its copies was placed (a rerun found an earlier version) joins that copy.
         copied_in = {article.duplicate_of: assigned[article.id]
                      for article in articles if article.duplicate_of and article.id in assigned}
@@ -216,13 +228,11 @@ class StoryIndex:
         """Sublinear TF x smoothed IDF per feature space, cut to TERMS and scaled to unit length."""
         vector: Vector = {}
         for space in SPACES:
-            idf = self.idf_cache[space]
-            weights = {}
-            for term, count in counts[space].items():
-                weight = idf.get(term)
-                if weight is None:  # idf = ln((1 + N) / (1 + df)) + 1, once per term and batch
-                    weight = idf[term] = math.log((1 + self.documents) / (1 + self.frequency[space][term])) + 1.0
-                weights[term] = weight if count == 1 else weight * (1.0 + math.log(count))
+            terms = counts[space]
+            weights = dict(zip(terms, map(self.idf[space].__getitem__, terms)))
+            for term, count in terms.items():
+                if count > 1:
+                    weights[term] *= 1.0 + math.log(count)
             vector[space] = unit(heaviest(weights, TERMS))
         return vector
 
@@ -234,22 +244,23 @@ class StoryIndex:
         spaces = [space for space in SPACES if vector[space]]
         if not spaces:
             return None
-        cosines: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = defaultdict(float)
         for space in spaces:
-            postings = self.postings[space]
+            postings, products = self.postings[space], defaultdict(float)
             for term, weight in vector[space].items():
                 for number, centroid_weight in postings.get(term, {}).items():
-                    cosines[(number, space)] += weight * centroid_weight
-        scores: dict[int, float] = defaultdict(float)
-        for (number, space), product in cosines.items():
-            scores[number] += product / self.norms[number][space]
-        best, best_score = None, THRESHOLD * len(spaces)  # scores are sums of per-space cosines
-        for number, score in sorted(scores.items()):
-            story = self.story_list[number]
-            score *= 0.5 ** (story.gap_days(published) / HALF_LIFE_DAYS)
-            if score >= best_score and (best is None or score > best_score):
-                best, best_score = story, score
-        return best
+                    products[number] += weight * centroid_weight
+            for number, product in products.items():
+                scores[number] += product / self.norms[number][space]
+        needed = THRESHOLD * len(spaces)  # the scores are sums of per-space cosines
+        best, best_score = None, needed
+        for number, score in scores.items():
+            if score < needed:  # the time decay only lowers a score
+                continue
+            score *= 0.5 ** (self.story_list[number].gap_days(published) / HALF_LIFE_DAYS)
+            if score > best_score or (score == best_score and (best is None or number < best)):
+                best, best_score = number, score
+        return None if best is None else self.story_list[best]
 
     def start_story(self) -> _Story:
         story = _Story(id=f"T{len(self.story_list) + 1}", centroid={space: {} for space in SPACES})
