@@ -180,12 +180,13 @@ class StoryIndex:
         original is not given is placed like any article.
         """
         keys = {article.id: article_key(article) for article in articles}
-        given = {article.id for article in articles}
+        originals_of = original_articles(articles)
         assigned = {article.id: self.members[keys[article.id]].story
                     for article in articles if keys[article.id] in self.members}
         fresh = [article for article in articles if article.id not in assigned]
-        copies = [article for article in fresh if article.duplicate_of in given]
-        originals = [article for article in fresh if article.duplicate_of not in given]
+        copies = [article for article in fresh if article.id in originals_of]
+        originals = list({keys[article.id]: article for article in reversed(fresh)
+                          if article.id not in originals_of}.values())  # one per key: the first given
         words = article_words(facts, {article.id for article in originals})
         for article in originals:
             for space in SPACES:
@@ -197,9 +198,6 @@ class StoryIndex:
                      for article in articles if article.duplicate_of and article.id in assigned}
         for article in sorted(originals, key=stream_order):
             key = keys[article.id]
-            if key in self.members:  # the same article given twice
-                assigned[article.id] = self.members[key].story
-                continue
             vector = self.vector(words[article.id])
             if article.id in copied_in:
                 story = self.story_list[story_number(copied_in[article.id])]
@@ -212,11 +210,13 @@ class StoryIndex:
             self.place(key, story, _Member(story.id, article.title, article.published, gist, names))
             assigned[article.id] = story.id
         for article in sorted(copies, key=stream_order):
-            key, original = keys[article.id], keys[article.duplicate_of]
+            key, original = keys[article.id], keys[originals_of[article.id]]
             if key not in self.members:
                 story = self.story_list[story_number(self.members[original].story)]
                 self.place(key, story, _Member(story.id, article.title, article.published, copy_of=original))
             assigned[article.id] = self.members[key].story
+        for article in fresh:  # the same content given twice under two ids
+            assigned.setdefault(article.id, self.members[keys[article.id]].story)
         return assigned
 
     def place(self, key: str, story: _Story, member: _Member) -> None:
@@ -461,6 +461,20 @@ def name_words(entity: str) -> tuple[str, ...]:
     initials ("Rep.", "L.") carry a full stop and are left out.
     """
     return tuple(word.casefold() for word in entity.split() if len(word) > 1 and word.isalpha())
+
+
+def original_articles(articles: Sequence[Article]) -> dict[str, str]:
+    """Copy id -> the id of the original it leads back to, for copies whose original is among ``articles``."""
+    by_id = {article.id: article for article in articles}
+    originals = {}
+    for article in articles:
+        seen, original = {article.id}, article
+        while original.duplicate_of in by_id and original.duplicate_of not in seen:
+            original = by_id[original.duplicate_of]
+            seen.add(original.id)
+        if original is not article and original.duplicate_of not in seen:  # a loop has no original
+            originals[article.id] = original.id
+    return originals
 
 
 def stream_order(article: Article) -> tuple:

@@ -271,3 +271,35 @@ def test_a_copy_follows_its_original_whatever_its_words():
     facts = facts_of(deal) + facts_of(quake) + facts_of(marked)
     stories = find_stories([deal, quake, marked], facts)
     assert story_of(stories, "S3") == story_of(stories, "S1") != story_of(stories, "S2")
+
+
+def sentences(text: str) -> list[str]:
+    return [sentence if sentence.endswith(".") else sentence + "." for sentence in text.replace("\n\n", " ").split(". ")]
+
+
+def test_a_copy_given_in_a_later_batch_joins_its_originals_story():
+    from factbuilder import article, facts_of
+
+    deal = article("S1", "Harbour Times", *sentences(PIPELINE_DEAL))
+    quake = article("S2", "Northgate Wire", *sentences(EARTHQUAKE))
+    index = StoryIndex()
+    first = index.add([deal, quake], facts_of(deal) + facts_of(quake))
+    marked = article("S3", "Coastal Herald", *sentences(EARTHQUAKE_FOLLOW_UP), duplicate_of="S1")
+    later = index.add([deal, quake, marked], facts_of(deal) + facts_of(quake) + facts_of(marked))
+    assert later == {**first, "S3": first["S1"]}
+
+
+def test_an_original_read_after_its_copy_joins_the_copys_story():
+    """A rerun may find an earlier version of an article already placed: dedupe now marks the
+    placed one as the copy, and the newcomer goes where the copy is."""
+    from factbuilder import article, facts_of
+
+    deal = article("S1", "Harbour Times", *sentences(PIPELINE_DEAL))
+    quake = article("S2", "Northgate Wire", *sentences(EARTHQUAKE))
+    index = StoryIndex()
+    first = index.add([deal, quake], facts_of(deal) + facts_of(quake))
+    earlier = article("S3", "Evening Courier", *sentences(PIPELINE_OPENS), published=date(2024, 3, 1))
+    quake_now_a_copy = article("S2", "Northgate Wire", *sentences(EARTHQUAKE), duplicate_of="S3")
+    everything = [deal, quake_now_a_copy, earlier]
+    later = index.add(everything, facts_of(deal) + facts_of(quake_now_a_copy) + facts_of(earlier))
+    assert later == {**first, "S3": first["S2"]}
