@@ -166,6 +166,7 @@ class StoryIndex:
         self.postings: dict[str, dict[str, dict[int, float]]] = {space: {} for space in SPACES}
         self.norms: list[dict[str, float]] = []  # per story, the length of its centroid in each space
         self.idf = {space: _Idf(self, space) for space in SPACES}
+        self.changed: set[str] = set()  # stories the last ``add`` gave new articles (new stories included)
 
     def __len__(self) -> int:
         return len(self.story_list)
@@ -219,6 +220,7 @@ class StoryIndex:
             assigned[article.id] = self.members[key].story
         for article in fresh:  # the same content given twice under two ids
             assigned.setdefault(article.id, self.members[keys[article.id]].story)
+        self.changed = {assigned[article.id] for article in fresh}
         return assigned
 
     def place(self, key: str, story: _Story, member: _Member) -> None:

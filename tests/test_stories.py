@@ -175,14 +175,17 @@ def test_new_stories_continue_the_count(corpus, tmp_path: Path):
     index.add(corpus.articles, corpus.facts)
     (placed,) = index.add(later.articles, later.facts).values()
     assert placed == "T3"
+    assert index.changed == {"T3"}
 
 
 def test_articles_already_placed_cost_nothing_and_move_nowhere(corpus):
     index = StoryIndex()
     first = index.add(corpus.articles, corpus.facts)
+    assert index.changed == {"T1", "T2"}
     saved = index.to_json()
     assert index.add(corpus.articles, corpus.facts) == first
     assert index.to_json() == saved
+    assert index.changed == set()
 
 
 def test_the_index_round_trips_through_json(corpus, tmp_path: Path):
@@ -287,6 +290,7 @@ def test_a_copy_given_in_a_later_batch_joins_its_originals_story():
     marked = article("S3", "Coastal Herald", *sentences(EARTHQUAKE_FOLLOW_UP), duplicate_of="S1")
     later = index.add([deal, quake, marked], facts_of(deal) + facts_of(quake) + facts_of(marked))
     assert later == {**first, "S3": first["S1"]}
+    assert index.changed == {first["S1"]}
 
 
 def test_an_original_read_after_its_copy_joins_the_copys_story():
