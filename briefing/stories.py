@@ -438,7 +438,7 @@ def article_key(article: Article) -> str:
 
 
 def article_words(facts: Iterable[Fact], sources: set[str]) -> dict[str, dict[str, Counter[str]]]:
-    """Per article of ``sources``, how often each name word ("e"), lemma ("l") and whole entity name ("names") occurs."""
+    """Per article of ``sources``: how often each name word ("e"), lemma ("l") and entity name ("names") occurs."""
     found: dict[str, tuple[list[str], list[str]]] = {source: ([], []) for source in sources}
     for fact in facts:
         lists = found.get(fact.source)

@@ -68,6 +68,12 @@ def write(folder: Path, name: str, text: str, *, title: str | None, outlet: str,
     (folder / name).write_text("---\n" + "\n".join(front) + "\n---\n\n" + text + "\n", encoding="utf-8")
 
 
+def sentences(text: str) -> list[str]:
+    """The text as factbuilder takes it: one sentence an argument."""
+    parts = text.replace("\n\n", " ").split(". ")
+    return [part if part.endswith(".") else part + "." for part in parts]
+
+
 @pytest.fixture(scope="module")
 def two_events(tmp_path_factory) -> Path:
     """A pipeline deal and an earthquake, two reports each, and one republished wire copy."""
@@ -268,16 +274,12 @@ def test_a_copy_follows_its_original_whatever_its_words():
     facts would put it elsewhere (dedupe's judgement is final)."""
     from factbuilder import article, facts_of
 
-    deal = article("S1", "Harbour Times", *PIPELINE_DEAL.replace("\n\n", " ").split(". "))
-    quake = article("S2", "Northgate Wire", *EARTHQUAKE.replace("\n\n", " ").split(". "))
-    marked = article("S3", "Coastal Herald", *EARTHQUAKE.replace("\n\n", " ").split(". "), duplicate_of="S1")
+    deal = article("S1", "Harbour Times", *sentences(PIPELINE_DEAL))
+    quake = article("S2", "Northgate Wire", *sentences(EARTHQUAKE))
+    marked = article("S3", "Coastal Herald", *sentences(EARTHQUAKE), duplicate_of="S1")
     facts = facts_of(deal) + facts_of(quake) + facts_of(marked)
     stories = find_stories([deal, quake, marked], facts)
     assert story_of(stories, "S3") == story_of(stories, "S1") != story_of(stories, "S2")
-
-
-def sentences(text: str) -> list[str]:
-    return [sentence if sentence.endswith(".") else sentence + "." for sentence in text.replace("\n\n", " ").split(". ")]
 
 
 def test_a_copy_given_in_a_later_batch_joins_its_originals_story():
