@@ -253,6 +253,12 @@ def test_a_missing_index_file_is_the_same_error(tmp_path: Path):
         StoryIndex.load(tmp_path / "absent.json")
 
 
+def test_an_index_that_cannot_be_written_is_the_same_error(tmp_path: Path):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    with pytest.raises(StoryIndexError):
+        StoryIndex().save(tmp_path / "a-file" / "stories.json")
+
+
 # Real articles
 
 
