@@ -29,6 +29,7 @@ TICK_MARGIN = 0.2  # axis marks nearer the ends than this would hide the end dat
 TIMELINE_LANE_GAP = (
     0.06  # points closer than this share of the axis go to the next lane
 )
+WIDE_MARKER_LANE_GAP = 0.09  # the same for three-digit markers, which are wider
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,7 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart
         return TimelineChart(None, None, (), 0)
     start, end = entries[0].date, entries[-1].date
     span = (end - start).days or 1
+    gap = TIMELINE_LANE_GAP if len(entries) < 100 else WIDE_MARKER_LANE_GAP
     lane_ends: list[float] = []
     points = []
     for number, entry in enumerate(entries, start=1):
@@ -192,7 +194,7 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart
             (
                 index
                 for index, last in enumerate(lane_ends)
-                if position - last >= TIMELINE_LANE_GAP
+                if position - last >= gap
             ),
             len(lane_ends),
         )
