@@ -441,7 +441,8 @@ def test_shipped_fonts_carry_their_licence():
     fonts = packaged_dir("styles") / "fonts"
     assert len(list(fonts.glob("*.ttf"))) == 3
     licence = (fonts / "LICENSE").read_text(encoding="utf-8")
-    assert "SIL OPEN FONT LICENSE Version 1.1" in licence and "Reserved Font Name Liberation" in licence
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    assert "Reserved Font Name Liberation" in licence
 
 
 RENDER_IN_A_SUBPROCESS = """
@@ -497,7 +498,8 @@ def test_example_brief_has_the_same_pages_with_and_without_system_fonts(examples
     for name, fonts in (("system fonts", {}), ("no fonts", {"FONTCONFIG_FILE": str(config)})):
         out = tmp_path / name
         process = subprocess.run(
-            [sys.executable, "-m", "briefing.cli", "build", str(examples_dir), "-o", str(out), "-f", "pdf"],
+            [sys.executable, "-m", "briefing.cli", "build", str(examples_dir)]
+            + ["-o", str(out), "-f", "pdf"],
             env={**os.environ, "SOURCE_DATE_EPOCH": "1709856000", **fonts},
             capture_output=True, text=True, timeout=600, check=False,
         )
