@@ -26,10 +26,9 @@ DATE_BASIS_NOTES = {
 CHART_LABEL_CHARACTERS = 36
 MAX_MONTH_TICKS = 5
 TICK_MARGIN = 0.2  # axis marks nearer the ends than this would hide the end dates
-TIMELINE_LANE_GAP = (
-    0.06  # points closer than this share of the axis go to the next lane
-)
-WIDE_MARKER_LANE_GAP = 0.09  # the same for three-digit markers, which are wider
+# Points closer than this share of the axis go to the next lane: room for a
+# marker of two digits; the pills of longer numbers get more, digit by digit.
+TIMELINE_LANE_GAP = 0.06
 
 
 @dataclass(frozen=True)
@@ -185,7 +184,7 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart
         return TimelineChart(None, None, (), 0)
     start, end = entries[0].date, entries[-1].date
     span = (end - start).days or 1
-    gap = TIMELINE_LANE_GAP if len(entries) < 100 else WIDE_MARKER_LANE_GAP
+    gap = TIMELINE_LANE_GAP * max(2, len(str(len(entries)))) / 2
     lane_ends: list[float] = []
     points = []
     for number, entry in enumerate(entries, start=1):
