@@ -429,6 +429,93 @@ def test_pdf_embeds_every_font_it_uses(pdf_bytes):
     assert fonts and all(fonts.values()), fonts
 
 
+PACKAGED_FONTS = {"Briefing-Sans", "Briefing-Sans-Bold", "Briefing-Sans-Italic"}  # print.css
+
+
+def test_pdf_text_is_set_in_the_fonts_shipped_with_the_package(pdf_bytes):
+    """Every embedded font is one of styles/fonts/ (subset on embed: a
+    six-letter tag before the name), none a system font."""
+    fonts = pdf_fonts(pdf_bytes)
+    assert {name.split("+", 1)[-1] for name in fonts} == PACKAGED_FONTS
+    assert all(name.split("+", 1)[0].isupper() for name in fonts)  # subsets
+
+
+def test_shipped_fonts_carry_their_licence():
+    fonts = packaged_dir("styles") / "fonts"
+    assert len(list(fonts.glob("*.ttf"))) == 3
+    licence = (fonts / "LICENSE").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    assert "Reserved Font Name Liberation" in licence
+
+
+RENDER_IN_A_SUBPROCESS = """
+import sys
+from weasyprint.text.ffi import fontconfig
+from sample_brief import sample_brief
+from briefing.render import RenderOptions, render_bytes
+
+config = fontconfig.FcInitLoadConfigAndFonts()
+print(fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem).nfont)
+pdf = render_bytes(sample_brief(), "pdf", options=RenderOptions(organisation="Policy Unit"))
+open(sys.argv[1], "wb").write(pdf)
+"""
+
+
+def render_without_system_fonts(tmp_path: Path) -> tuple[int, bytes]:
+    """The sample brief's PDF rendered by a process whose fontconfig knows no
+    font folder at all, and how many system fonts that process could see."""
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n', encoding="utf-8")
+    output = tmp_path / "brief.pdf"
+    environment = {
+        **os.environ,
+        "FONTCONFIG_FILE": str(config),
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), *sys.path]),
+    }
+    process = subprocess.run(
+        [sys.executable, "-c", RENDER_IN_A_SUBPROCESS, str(output)],
+        env=environment, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    return int(process.stdout.split()[-1]), output.read_bytes()
+
+
+def test_pdf_is_the_same_on_a_machine_without_fonts(pdf_bytes, tmp_path):
+    """Same pages, same text on each page (so the same line breaks) and the same
+    embedded fonts, whether or not the system has DejaVu, Liberation or any font."""
+    system_fonts, bare = render_without_system_fonts(tmp_path)
+    assert system_fonts == 0
+    pages = [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf_bytes)]
+    bare_pages = [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(bare)]
+    assert len(bare_pages) == len(pages)
+    assert bare_pages == pages
+    assert set(pdf_fonts(bare)) == set(pdf_fonts(pdf_bytes))
+
+
+@pytest.mark.slow
+def test_example_brief_has_the_same_pages_with_and_without_system_fonts(examples_dir, tmp_path):
+    """The issue's case: examples/ gave 7 pages with DejaVu and 6 with Liberation."""
+    config = tmp_path / "fonts.conf"
+    config.write_text('<?xml version="1.0"?>\n<fontconfig></fontconfig>\n', encoding="utf-8")
+    built = {}
+    for name, fonts in (("system fonts", {}), ("no fonts", {"FONTCONFIG_FILE": str(config)})):
+        out = tmp_path / name
+        process = subprocess.run(
+            [sys.executable, "-m", "briefing.cli", "build", str(examples_dir)]
+            + ["-o", str(out), "-f", "pdf"],
+            env={**os.environ, "SOURCE_DATE_EPOCH": "1709856000", **fonts},
+            capture_output=True, text=True, timeout=600, check=False,
+        )
+        assert process.returncode == 0, process.stderr
+        content = next(out.glob("*.pdf")).read_bytes()
+        pages = [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(content)]
+        built[name] = (pages, set(pdf_fonts(content)))
+    print(f"example brief: {len(built['system fonts'][0])} pages with system fonts, "
+          f"{len(built['no fonts'][0])} without")
+    assert built["no fonts"] == built["system fonts"]
+    assert {font.split("+", 1)[-1] for font in built["no fonts"][1]} == PACKAGED_FONTS
+
+
 def test_pdf_is_tagged_unless_asked_not_to_be(brief, pdf_bytes):
     assert pdfium_c.FPDFCatalog_IsTagged(pypdfium2.PdfDocument(pdf_bytes).raw)
     plain = render_bytes(brief, "pdf", options=RenderOptions(tagged_pdf=False))

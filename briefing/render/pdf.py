@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 
 from briefing.errors import RenderError
 
@@ -73,15 +74,20 @@ def html_to_pdf(
 ) -> bytes:
     """The PDF for one rendered HTML page, tagged (PDF/UA-1) when asked."""
     fetcher = AssetFetcher(style_dirs)
+    # Where @font-face fonts (the ones shipped in styles/fonts/) are loaded;
+    # without it WeasyPrint skips @font-face and takes whatever fonts the
+    # system has.
+    fonts = FontConfiguration()
     try:
         css = [
-            weasyprint.CSS(filename=str(path), url_fetcher=fetcher)
+            weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
             for path in stylesheets
         ]
         with _without_cyclic_gc():
             document = weasyprint.HTML(string=html, url_fetcher=fetcher)
             return document.write_pdf(
                 stylesheets=css,
+                font_config=fonts,
                 pdf_variant="pdf/ua-1" if tagged else None,
                 pdf_identifier=True,
             )

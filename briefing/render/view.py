@@ -26,9 +26,9 @@ DATE_BASIS_NOTES = {
 CHART_LABEL_CHARACTERS = 36
 MAX_MONTH_TICKS = 5
 TICK_MARGIN = 0.2  # axis marks nearer the ends than this would hide the end dates
-TIMELINE_LANE_GAP = (
-    0.06  # points closer than this share of the axis go to the next lane
-)
+# Points closer than this share of the axis go to the next lane: room for a
+# marker of two digits; the pills of longer numbers get more, digit by digit.
+TIMELINE_LANE_GAP = 0.06
 
 
 KEY_POINTS = 4  # at most, per top story
@@ -283,6 +283,7 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart
         return TimelineChart(None, None, (), 0)
     start, end = entries[0].date, entries[-1].date
     span = (end - start).days or 1
+    gap = TIMELINE_LANE_GAP * max(2, len(str(len(entries)))) / 2
     lane_ends: list[float] = []
     points = []
     for number, entry in enumerate(entries, start=1):
@@ -291,7 +292,7 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart
             (
                 index
                 for index, last in enumerate(lane_ends)
-                if position - last >= TIMELINE_LANE_GAP
+                if position - last >= gap
             ),
             len(lane_ends),
         )
