@@ -2,12 +2,13 @@
 
 A fact is a sentence that carries something a reader would note: a named
 entity, a number, a date, a theme term or a reported statement. Questions,
-a headline repeated in the body, bylines, captions, link teasers, lines
+a headline repeated in the body, bylines, site clutter (captions, link
+teasers: ``briefing.clutter``, as the clean stage decides it), lines
 without closing punctuation (headlines, sign-offs) and fragments (no verb,
 fewer than four words, or fewer than six that name nothing) are left out. Each fact keeps
 its verbatim text and character offsets, its themes, canonical entity
-names, numbers, content lemmas, event date and, for reported speech, the
-speaker.
+names, numbers, content lemmas, words, event date and, for reported speech,
+the speaker.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from briefing.analyze import entities_by_sentence
+from briefing.clutter import clutter_kind, plain_words
 from briefing.dates import event_date
+from briefing.english import NUMBER_WORDS
 from briefing.entities import (
     Aliases,
     load_aliases,
@@ -41,20 +44,8 @@ MIN_WORDS_UNNAMED = 6
 
 NUMBER_LABELS = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
-WORD_NUMBERS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
-    "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
-    "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
-    "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100",
-}
 
 _BYLINE = re.compile(r"^(?:by|reporting by|written by|edited by|compiled by|additional reporting by)\s+\S", re.IGNORECASE)
-_CAPTION = re.compile(
-    r"^(?:photo|file photo|image|picture|video|watch|also read|read more|read also|related|caption|"
-    r"follow us|click here|subscribe|comments?|share this)\b|pic\.twitter\.com|\((?:photo|file|image)\b",
-    re.IGNORECASE,
-)
 _APPROXIMATELY = re.compile(
     r"^(?:about|around|some|nearly|almost|roughly|approximately|an estimated|estimated|up to|over|"
     r"more than|at least|less than|fewer than|close to|just over|just under)\s+"
@@ -84,7 +75,7 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
     speakers = SpeakerFinder(doc, mentions, aliases)
     entities = entities_by_sentence(doc)
     scores = themes.sentence_scores(doc, entities)
-    title = _normalized(article.title or "")
+    title = plain_words(article.title or "")
     facts: list[Fact] = []
     position = -1
     for sentence in doc.sents:
@@ -107,6 +98,7 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
         facts.append(Fact(
             source=article.id, sentence=text, start=start, end=end, position=position,
             themes=sentence_themes, entities=names, numbers=numbers, lemmas=_lemmas(sentence),
+            words=_words(sentence, end),
             event_date=when.date, event_date_basis=when.basis, event_date_precision=when.precision, speaker=speaker,
         ))
     return speakers.attribute_open_quotes(facts)
@@ -125,10 +117,6 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _normalized(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
-
-
 def _dropped(sentence: Span, text: str, title: str, *, named: bool) -> bool:
     """Questions, repeated headlines, bylines, captions, unfinished lines and fragments carry no fact."""
     words = [token for token in sentence if not (token.is_punct or token.is_space)]
@@ -139,12 +127,12 @@ def _dropped(sentence: Span, text: str, title: str, *, named: bool) -> bool:
     bare = text.rstrip("\"“”«»'’)] ")
     if bare.endswith("?"):
         return True
-    if title and _normalized(text) == title:
+    if title and plain_words(text) == title:
         return True
     if _BYLINE.match(text) and len(words) < 12:
         return True
-    if _CAPTION.search(text):
-        return True
+    if clutter_kind(text):
+        return True  # a caption, link teaser or share line run into a paragraph
     return not _TERMINATED.search(text)  # a headline or caption line: no closing punctuation
 
 
@@ -169,7 +157,22 @@ def _bare_count(text: str) -> bool:
 def _normalized_number(text: str) -> str:
     """ "About 3,500" and "around 3500" are one quantity: hedges dropped, digits only."""
     text = _APPROXIMATELY.sub("", re.sub(r"(?<=\d),(?=\d{3})", "", text.casefold().strip()))
-    return re.sub(r"[a-z]+", lambda word: WORD_NUMBERS.get(word.group(0), word.group(0)), text).strip()
+    return re.sub(r"[a-z]+", lambda word: _digits(word.group(0)), text).strip()
+
+
+def _digits(word: str) -> str:
+    """A number word as digits ("twelve" -> "12"); any other word as it is."""
+    value = NUMBER_WORDS.get(word)
+    return word if value is None else str(value)
+
+
+def _words(sentence: Span, end: int) -> str:
+    """The sentence's words (tokens with a letter or digit) up to ``end``, lower case, as spaCy
+    split them, one space between: the summary weighs their pairs, as ROUGE reads words.
+    One string, not a tuple: a tuple of a fact's words held four times the memory of its text."""
+    return " ".join(
+        token.lower_ for token in sentence if token.idx < end and any(char.isalnum() for char in token.text)
+    )
 
 
 def _lemmas(sentence: Span) -> tuple[str, ...]:

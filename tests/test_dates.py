@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.dates import event_date, resolve_explicit_date, resolve_relative_date
+from briefing.dates import event_date, resolve_relative_date
+from briefing.written_dates import resolve_explicit_date
 
 WEDNESDAY = date(2024, 3, 6)
 MONDAY = date(2024, 3, 4)
@@ -58,23 +59,6 @@ def test_future_tense_weekday_looks_forward():
 def test_vague_expressions_resolve_to_nothing(expression):
     assert resolve_relative_date(expression, WEDNESDAY) is None
     assert resolve_explicit_date(expression, WEDNESDAY) is None
-
-
-@pytest.mark.parametrize(
-    ("expression", "published", "expected"),
-    [
-        ("5 March 2024", WEDNESDAY, date(2024, 3, 5)),
-        ("March 5", WEDNESDAY, date(2024, 3, 5)),
-        ("June 13, 2019", WEDNESDAY, date(2019, 6, 13)),
-        ("June 2019", WEDNESDAY, date(2019, 6, 1)),
-        ("August 5", date(2019, 9, 27), date(2019, 8, 5)),
-        ("December 28", date(2025, 1, 3), date(2024, 12, 28)),
-        ("23-24 February", date(2022, 2, 25), date(2022, 2, 23)),
-        ("27 Sep, 2019", WEDNESDAY, date(2019, 9, 27)),
-    ],
-)
-def test_explicit_dates_fill_a_missing_year_from_publication(expression, published, expected):
-    assert resolve_explicit_date(expression, published) == expected
 
 
 def test_sentence_event_date_prefers_its_date_entity(nlp):

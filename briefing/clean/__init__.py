@@ -3,10 +3,10 @@ its title, outlet and publication date settled.
 
 The cleaned text is the article's paragraphs, separated by blank lines, each
 verbatim from the input; only whole clutter lines are dropped (links, share
-buttons, tweets, captions, subheads, credits: see ``clutter``), and only a
-leading date header or dateline and a trailing credit are cut from a
-paragraph. Dates are chosen as ``published`` documents; outlets as
-``outlet`` documents.
+buttons, tweets, captions, subheads, credits: see ``briefing.clutter``), and
+only a leading date header or dateline and a trailing credit are cut from a
+paragraph. Dates are chosen as ``published`` documents (read as
+``briefing.written_dates`` does); outlets as ``outlet`` documents.
 """
 
 from __future__ import annotations
@@ -15,14 +15,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from briefing.clean.clutter import (
-    byline_outlet,
-    clutter_kind,
-    credit_line_outlet,
-    cut_credit_tail,
-    is_headline_like,
-    is_tweet,
-)
 from briefing.clean.outlet import first_outlet, reported_outlet
 from briefing.clean.published import (
     choose_publication,
@@ -30,11 +22,19 @@ from briefing.clean.published import (
     date_prefix,
     header_line_date,
     is_us_source,
-    month_day,
     tweet_dates,
 )
+from briefing.clutter import (
+    byline_outlet,
+    clutter_kind,
+    credit_line_outlet,
+    cut_credit_tail,
+    is_headline_like,
+    is_tweet,
+    plain_words,
+)
 from briefing.model import Article
-from briefing.written_dates import find_full_dates, safe_date
+from briefing.written_dates import find_full_dates, month_day, safe_date
 
 __all__ = ["clean_article"]
 
@@ -199,11 +199,6 @@ def separate_title(body: list[str], title: str | None) -> tuple[str | None, list
     if body and is_headline_like(body[0]):
         first = body.pop(0)
         title = title or first
-    elif body and title and normalized(body[0]) == normalized(title):
+    elif body and title and plain_words(body[0]) == plain_words(title):
         body.pop(0)
     return title, [paragraph for paragraph in body if not is_headline_like(paragraph)]
-
-
-def normalized(text: str) -> str:
-    """Lower-case words only, for comparing a title with a first line."""
-    return " ".join(re.findall(r"\w+", text.lower()))

@@ -1,10 +1,9 @@
-"""Publication dates for the clean stage: where a date is written, how it is
-read, and which one dates the article.
+"""Publication dates for the clean stage: where a date is written and which one
+dates the article.
 
 Input is an article's raw text and metadata hints; output is a date and a
-``date_basis``. Dates are found with anchored, bounded regexes and parsed
-with python-dateutil; how a written date is read is
-``briefing.written_dates``'s rule.
+``date_basis``. A written date is read as ``briefing.written_dates`` documents
+(day/month order included), with anchored, bounded regexes.
 
 Which date dates the article, first that is found and trusted wins:
 
@@ -27,18 +26,16 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
-from dateutil import parser as dateutil_parser
-
-from briefing.written_dates import MONTH, ORDINAL, find_full_dates, parse_date, safe_date
+from briefing.english import WEEKDAYS
+from briefing.clutter import TWEET_SIGNOFF
+from briefing.written_dates import find_full_dates, parse_date, safe_date
 
 log = logging.getLogger("briefing")
 
 EARLIEST_TRUSTED = date(1990, 1, 1)
 
-MONTH_DAY = re.compile(rf"^{MONTH}\s{{1,3}}(\d{{1,2}}){ORDINAL}(?:,?\s{{1,3}}(\d{{4}}))?$", re.IGNORECASE)
-DAY_MONTH = re.compile(rf"^(\d{{1,2}}){ORDINAL}\s{{1,3}}{MONTH}(?:,?\s{{1,3}}(\d{{4}}))?$", re.IGNORECASE)
 BARE_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 DATE_PREFIX = re.compile(r"^\s{0,8}date\s{0,4}[:=]?\s{0,4}(\d{4}-\d{1,2}-\d{1,2})\s{0,8}", re.IGNORECASE)
@@ -48,11 +45,11 @@ PUBLISHED_LINE = re.compile(
 )
 # Words that may stand next to a date on a date-only header line.
 DATE_LINE_FILLER = re.compile(
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}:\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?"
+    rf"\b(?:{'|'.join(WEEKDAYS)})\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?"
     r"|\b(?:pkt|gmt|utc|ist|est|edt|cet|bst)\b|\b(?:updated|published|posted|last|on|at)\b|[|,·•:–—-]",
     re.IGNORECASE,
 )
-TWEET_SIGNOFF = re.compile(rf"\(@\w{{1,15}}\)\s{{1,3}}({MONTH}\s{{1,3}}\d{{1,2}},\s{{1,3}}\d{{4}})\s{{0,3}}$", re.IGNORECASE)
 
 US_OUTLETS = frozenset(
     "ap|associated press|cnn|fox news|nbc news|abc news|cbs news|npr|the new york times|new york times"
@@ -66,21 +63,6 @@ def is_us_source(outlet: str | None, url: str | None) -> bool:
     if outlet and outlet.strip().lower() in US_OUTLETS:
         return True
     return bool(url) and (".us/" in url + "/" or any(name.replace(" ", "") in url.lower() for name in ("nytimes", "washingtonpost", "usatoday", "wsj.com", "apnews")))
-
-
-def month_day(text: str) -> tuple[int, int, int | None] | None:
-    """Month, day and (maybe) year of a dateline date such as "APR 07" or "8 April"."""
-    text = text.strip()
-    for pattern in (MONTH_DAY, DAY_MONTH):
-        match = pattern.match(text)
-        if match:
-            try:
-                parsed = dateutil_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=True)
-            except (ValueError, OverflowError):
-                return None
-            year = match.group(2)
-            return parsed.month, parsed.day, int(year) if year else None
-    return None
 
 
 def date_prefix(paragraph: str) -> tuple[date | None, int]:
