@@ -6,7 +6,7 @@ Conventions (news is written about the past, so a bare day looks back):
 - explicit dates: "5 March 2024", "March 5", "June 2019" (month-level: the
   1st), "2019" (year-level: 1 January); a missing year is the one that puts
   the date nearest the publication date; a range "23-24 February" is its
-  first day.
+  first day. They are read as every written date is (``briefing.written_dates``).
 - "today", "tonight", "this morning", "earlier today": the publication
   date; "yesterday", "last night": the day before; "tomorrow": the day after.
 - a weekday ("Tuesday", "on Tuesday", "Wednesday night") is the most recent
@@ -39,15 +39,9 @@ from typing import NamedTuple
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 from spacy.tokens import Span
 
-from briefing.clean.published import safe_date
+from briefing.english import NUMBER_WORDS, WEEKDAYS
 from briefing.model import EventDateBasis, EventDatePrecision
-
-
-class ResolvedDate(NamedTuple):
-    """A date and how much of it is known (a month-level date is stored as the 1st)."""
-
-    date: date
-    precision: EventDatePrecision = "day"
+from briefing.written_dates import ResolvedDate, resolve_explicit
 
 
 class EventDate(NamedTuple):
@@ -55,60 +49,12 @@ class EventDate(NamedTuple):
     basis: EventDateBasis
     precision: EventDatePrecision = "day"
 
-WEEKDAYS = {"monday": MO, "tuesday": TU, "wednesday": WE, "thursday": TH, "friday": FR, "saturday": SA, "sunday": SU}
-MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-}
+
+WEEKDAY_OF = dict(zip(WEEKDAYS, (MO, TU, WE, TH, FR, SA, SU)))
+COUNT_WORDS = {"a": 1, "an": 1} | NUMBER_WORDS
+"""How many of "N days ago": "a week ago" is one."""
 FUTURE_AUXILIARIES = {"will", "shall", "'ll", "’ll", "wo"}
 PLANNING_VERBS = {"schedule", "expect", "plan", "set", "due"}
-
-_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d{2})"
-_RANGE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and)\s*\d{1,2}(?=(?:st|nd|rd|th)?\b)")
-EXPLICIT_PATTERNS = (
-    re.compile(rf"\b{_YEAR}-(?P<month_number>\d{{2}})-(?P<day>\d{{2}})\b"),
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b"),
-    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR})?"),
-    re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b"),
-    re.compile(rf"\b{_MONTH}\b"),
-    re.compile(rf"\b{_YEAR}\b"),
-)
-
-
-def resolve_explicit_date(expression: str, published: date | None) -> date | None:
-    """A written-out date ("5 March 2024", "March 5", "June 2019", "2019"), year filled in from publication."""
-    resolved = resolve_explicit(expression, published)
-    return resolved.date if resolved else None
-
-
-def resolve_explicit(expression: str, published: date | None) -> ResolvedDate | None:
-    """Like ``resolve_explicit_date``, saying whether the day, the month or only the year is known."""
-    text = _RANGE.sub(r"\1", expression.casefold())
-    for pattern in EXPLICIT_PATTERNS:
-        found = pattern.search(text)
-        if not found:
-            continue
-        parts = found.groupdict()
-        if pattern is EXPLICIT_PATTERNS[-1]:
-            return ResolvedDate(date(int(parts["year"]), 1, 1), "year")
-        month = int(parts["month_number"]) if parts.get("month_number") else MONTHS[parts["month"][:3]]
-        day = int(parts["day"]) if parts.get("day") else 1
-        precision: EventDatePrecision = "day" if parts.get("day") else "month"
-        if parts.get("year"):
-            written = safe_date(int(parts["year"]), month, day)
-            return ResolvedDate(written, precision) if written else None
-        if published is None:
-            return None
-        candidates = [safe_date(year, month, day) for year in (published.year - 1, published.year, published.year + 1)]
-        nearest = min((candidate for candidate in candidates if candidate), key=lambda day_: abs(day_ - published), default=None)
-        return ResolvedDate(nearest, precision) if nearest else None
-    return None
 
 
 def resolve_relative_date(expression: str, published: date, *, future: bool = False) -> date | None:
@@ -134,12 +80,12 @@ def resolve_relative(expression: str, published: date, *, future: bool = False) 
         return ResolvedDate(published + timedelta(days=1))
     ago = re.search(r"\b(\d+|[a-z]+) (day|week|month|year)s? ago\b", text)
     if ago:
-        count = int(ago.group(1)) if ago.group(1).isdigit() else NUMBER_WORDS.get(ago.group(1))
+        count = int(ago.group(1)) if ago.group(1).isdigit() else COUNT_WORDS.get(ago.group(1))
         if not count:
             return None
         precision = "day" if ago.group(2) in ("day", "week") else ago.group(2)
         return ResolvedDate(published - relativedelta(**{f"{ago.group(2)}s": count}), precision)
-    for weekday_name, weekday in WEEKDAYS.items():
+    for weekday_name, weekday in WEEKDAY_OF.items():
         if weekday_name in text:
             return ResolvedDate(_resolve_weekday(text, weekday, published, future=future))
     week = re.search(r"\b(last|previous|past|this|current|next|coming) week\b", text)

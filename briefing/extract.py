@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from briefing.analyze import entities_by_sentence
 from briefing.dates import event_date
+from briefing.english import NUMBER_WORDS
 from briefing.entities import (
     Aliases,
     load_aliases,
@@ -41,13 +42,6 @@ MIN_WORDS_UNNAMED = 6
 
 NUMBER_LABELS = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
-WORD_NUMBERS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
-    "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
-    "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
-    "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100",
-}
 
 _BYLINE = re.compile(r"^(?:by|reporting by|written by|edited by|compiled by|additional reporting by)\s+\S", re.IGNORECASE)
 _CAPTION = re.compile(
@@ -169,7 +163,13 @@ def _bare_count(text: str) -> bool:
 def _normalized_number(text: str) -> str:
     """ "About 3,500" and "around 3500" are one quantity: hedges dropped, digits only."""
     text = _APPROXIMATELY.sub("", re.sub(r"(?<=\d),(?=\d{3})", "", text.casefold().strip()))
-    return re.sub(r"[a-z]+", lambda word: WORD_NUMBERS.get(word.group(0), word.group(0)), text).strip()
+    return re.sub(r"[a-z]+", lambda word: _digits(word.group(0)), text).strip()
+
+
+def _digits(word: str) -> str:
+    """A number word as digits ("twelve" -> "12"); any other word as it is."""
+    value = NUMBER_WORDS.get(word)
+    return word if value is None else str(value)
 
 
 def _lemmas(sentence: Span) -> tuple[str, ...]:

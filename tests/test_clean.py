@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from briefing.clean import clean_article, split_paragraphs
 from briefing.clean.clutter import clutter_kind, cut_credit_tail
 from briefing.clean.outlet import reported_outlet
-from briefing.clean.published import find_full_dates, parse_date
+from briefing.written_dates import find_full_dates, parse_date
 from briefing.model import Article
 from briefing.read import read_inputs
 

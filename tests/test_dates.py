@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.dates import event_date, resolve_explicit_date, resolve_relative_date
+from briefing.dates import event_date, resolve_relative_date
+from briefing.written_dates import resolve_explicit_date
 
 WEDNESDAY = date(2024, 3, 6)
 MONDAY = date(2024, 3, 4)

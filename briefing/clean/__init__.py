@@ -28,14 +28,12 @@ from briefing.clean.published import (
     choose_publication,
     complete_year,
     date_prefix,
-    find_full_dates,
     header_line_date,
     is_us_source,
-    month_day,
-    safe_date,
     tweet_dates,
 )
 from briefing.model import Article
+from briefing.written_dates import find_full_dates, month_day, safe_date
 
 __all__ = ["clean_article"]
 

@@ -1,18 +1,9 @@
-"""Publication dates for the clean stage: where a date is written, how it is
-read, and which one dates the article.
+"""Publication dates for the clean stage: where a date is written and which one
+dates the article.
 
 Input is an article's raw text and metadata hints; output is a date and a
-``date_basis``. Dates are found with anchored, bounded regexes and parsed
-with python-dateutil.
-
-How a written date is read (day/month order):
-
-1. ISO ``YYYY-MM-DD`` (and ``YYYY/MM/DD``) is always year, month, day.
-2. A month written as a name ("7 April 2021", "Apr 07, 2021", "27 Sep, 2019")
-   is unambiguous.
-3. All-numeric ``a/b/YYYY`` (or with dots): if one of a, b is over 12 it is
-   the day; otherwise day-first, unless the article is from a US outlet or
-   site (``us_order``), then month-first.
+``date_basis``. A written date is read as ``briefing.written_dates`` documents
+(day/month order included), with anchored, bounded regexes.
 
 Which date dates the article, first that is found and trusted wins:
 
@@ -34,38 +25,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date
 
-from dateutil import parser as dateutil_parser
+from briefing.english import WEEKDAYS
+from briefing.written_dates import MONTH, find_full_dates, parse_date, safe_date
 
 log = logging.getLogger("briefing")
 
 EARLIEST_TRUSTED = date(1990, 1, 1)
 
-MONTH_NAMES = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
-    "|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
-)
-MONTH = rf"(?:{MONTH_NAMES})\b\.?"
-ORDINAL = r"(?:st|nd|rd|th)?"
-
-ISO_DATE = re.compile(r"(?<![\d-])(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)")
-DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}}){ORDINAL}\s{{1,3}}(?:of\s{{1,3}})?{MONTH},?\s{{1,3}}(\d{{4}})(?!\d)", re.IGNORECASE)
-MONTH_DAY_YEAR = re.compile(rf"\b{MONTH}\s{{1,3}}(\d{{1,2}}){ORDINAL},?\s{{1,3}}(\d{{4}})(?!\d)", re.IGNORECASE)
-NUMERIC_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
-FULL_DATE_PATTERNS = (ISO_DATE, DAY_MONTH_YEAR, MONTH_DAY_YEAR, NUMERIC_DATE)
-# Every full date has a four-digit year, so the patterns are tried only near one:
-# from DATE_REACH characters before it (the longest "21st of September, " is 26)
-# to YEAR_TAIL after it ("-12-31" and a look at the next character). Over whole
-# articles this is five times faster than running the four patterns everywhere.
-FOUR_DIGITS = re.compile(r"\d{4}")
-DATE_REACH = 40
-YEAR_TAIL = 8
-
-MONTH_DAY = re.compile(rf"^{MONTH}\s{{1,3}}(\d{{1,2}}){ORDINAL}(?:,?\s{{1,3}}(\d{{4}}))?$", re.IGNORECASE)
-DAY_MONTH = re.compile(rf"^(\d{{1,2}}){ORDINAL}\s{{1,3}}{MONTH}(?:,?\s{{1,3}}(\d{{4}}))?$", re.IGNORECASE)
 BARE_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 
 DATE_PREFIX = re.compile(r"^\s{0,8}date\s{0,4}[:=]?\s{0,4}(\d{4}-\d{1,2}-\d{1,2})\s{0,8}", re.IGNORECASE)
@@ -75,7 +44,8 @@ PUBLISHED_LINE = re.compile(
 )
 # Words that may stand next to a date on a date-only header line.
 DATE_LINE_FILLER = re.compile(
-    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b\d{1,2}:\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?"
+    rf"\b(?:{'|'.join(WEEKDAYS)})\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\s?(?:[ap]\.?m\.?)?"
     r"|\b(?:pkt|gmt|utc|ist|est|edt|cet|bst)\b|\b(?:updated|published|posted|last|on|at)\b|[|,·•:–—-]",
     re.IGNORECASE,
 )
@@ -88,99 +58,11 @@ US_OUTLETS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class FoundDate:
-    """A full date written in the text, and where."""
-
-    value: date
-    start: int
-    end: int
-
-
 def is_us_source(outlet: str | None, url: str | None) -> bool:
     """Month-first numeric dates only for outlets or sites known to be American."""
     if outlet and outlet.strip().lower() in US_OUTLETS:
         return True
     return bool(url) and (".us/" in url + "/" or any(name.replace(" ", "") in url.lower() for name in ("nytimes", "washingtonpost", "usatoday", "wsj.com", "apnews")))
-
-
-def parse_date(value: str, *, us_order: bool = False) -> date | None:
-    """One metadata value ("2021-04-07", "2021-04-07T10:00:00Z", "April 7, 2021", "07/04/2021")."""
-    value = value.strip()
-    try:
-        return datetime.fromisoformat(value).date()
-    except ValueError:
-        pass
-    found = next(find_full_dates(value, us_order=us_order), None)
-    return found.value if found else None
-
-
-def find_full_dates(text: str, *, us_order: bool = False) -> Iterator[FoundDate]:
-    """Every written date with day, month and year, in text order, not overlapping."""
-    found: dict[tuple[int, int, int], re.Match[str]] = {}
-    for low, high in _near_years(text):
-        for number, pattern in enumerate(FULL_DATE_PATTERNS):
-            for match in pattern.finditer(text, low, high):
-                found.setdefault((match.start(), -match.end(), number), match)
-    matches = [found[key] for key in sorted(found)]
-    end = -1
-    for match in matches:
-        if match.start() < end:
-            continue
-        value = read_match(match, us_order=us_order)
-        if value is not None:
-            end = match.end()
-            yield FoundDate(value, match.start(), match.end())
-
-
-def _near_years(text: str) -> list[tuple[int, int]]:
-    """The stretches of text around four-digit numbers, overlapping ones merged."""
-    windows: list[tuple[int, int]] = []
-    for year in FOUR_DIGITS.finditer(text):
-        low, high = max(0, year.start() - DATE_REACH), min(len(text), year.end() + YEAR_TAIL)
-        if windows and low <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], high)
-        else:
-            windows.append((low, high))
-    return windows
-
-
-def read_match(match: re.Match[str], *, us_order: bool) -> date | None:
-    """Parse one matched date with dateutil, the day/month order decided by the module's rule."""
-    text = match.group(0)
-    if match.re is ISO_DATE:
-        return safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    dayfirst = True
-    if match.re is NUMERIC_DATE:
-        first, second = int(match.group(1)), int(match.group(2))
-        dayfirst = first > 12 or (second <= 12 and not us_order)
-    try:
-        return dateutil_parser.parse(text, dayfirst=dayfirst, fuzzy=True).date()
-    except (ValueError, OverflowError):
-        return None
-
-
-def safe_date(year: int, month: int, day: int) -> date | None:
-    """A date, or None for impossible ones such as 2021-02-30."""
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def month_day(text: str) -> tuple[int, int, int | None] | None:
-    """Month, day and (maybe) year of a dateline date such as "APR 07" or "8 April"."""
-    text = text.strip()
-    for pattern in (MONTH_DAY, DAY_MONTH):
-        match = pattern.match(text)
-        if match:
-            try:
-                parsed = dateutil_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=True)
-            except (ValueError, OverflowError):
-                return None
-            year = match.group(2)
-            return parsed.month, parsed.day, int(year) if year else None
-    return None
 
 
 def date_prefix(paragraph: str) -> tuple[date | None, int]:

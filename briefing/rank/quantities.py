@@ -12,36 +12,15 @@ from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
+from briefing.english import MONTH_NUMBERS, NUMBER_WORDS, WEEKDAYS
 from briefing.model import Fact
 
-_SMALL_NUMBERS = {
-    word: value
-    for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen"
-        " fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "dozen": 12,
-    "dozens": 12,
-}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_CALENDAR = set(
-    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june"
-    " july august september october november december monday tuesday wednesday thursday"
-    " friday saturday sunday am pm a.m p.m gmt utc".split()
-)
+_CALENDAR = {*MONTH_NUMBERS, *WEEKDAYS, "am", "pm", "a.m", "p.m", "gmt", "utc"}
 _NOT_UNITS = {"of", "and", "or", "to", "the", "a", "in", "on", "at", "by", "more", "than", "per"}
 _AMOUNT = re.compile(
     r"(?:(?P<currency>[$€£¥])\s*)?(?P<value>\d[\d,]*(?:\.\d+)?|\b(?:%s)\b)"
-    % "|".join(sorted(_SMALL_NUMBERS, key=len, reverse=True)),
+    % "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)),
     re.I,
 )
 _PREVIOUS_WORD = re.compile(r"(?<![A-Za-z])(?P<word>[A-Za-z]+)\.?\s*$")
@@ -53,7 +32,7 @@ sentence with many numbers is not read once per number."""
 def _value(match: re.Match, after: str) -> tuple[float, str]:
     """The number an ``_AMOUNT`` match stands for, scaled ("3.5 million"), and the text after it."""
     raw = match["value"].lower()
-    value = float(raw.replace(",", "")) if raw[0].isdigit() else float(_SMALL_NUMBERS[raw])
+    value = float(raw.replace(",", "")) if raw[0].isdigit() else float(NUMBER_WORDS[raw])
     scale = re.match(r"[\s-]*(thousand|million|billion|trillion)\b", after, re.I)
     if scale:
         return value * _SCALES[scale[1].lower()], after[scale.end() :]

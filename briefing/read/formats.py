@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 import feedparser
 import trafilatura
 
-from briefing.clean.published import parse_date
+from briefing.written_dates import parse_date
 from briefing.model import Article, Skipped
 
 SUFFIX_FORMATS = {

@@ -25,7 +25,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from briefing.clean.published import parse_date
+from briefing.written_dates import parse_date
 from briefing.model import Article, Skipped
 
 log = logging.getLogger("briefing")
