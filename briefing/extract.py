@@ -2,7 +2,8 @@
 
 A fact is a sentence that carries something a reader would note: a named
 entity, a number, a date, a theme term or a reported statement. Questions,
-a headline repeated in the body, bylines, captions, link teasers, lines
+a headline repeated in the body, bylines, site clutter (captions, link
+teasers: ``briefing.clutter``, as the clean stage decides it), lines
 without closing punctuation (headlines, sign-offs) and fragments (no verb,
 fewer than four words, or fewer than six that name nothing) are left out. Each fact keeps
 its verbatim text and character offsets, its themes, canonical entity
@@ -19,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from briefing.analyze import entities_by_sentence
+from briefing.clutter import clutter_kind
 from briefing.dates import event_date
 from briefing.english import NUMBER_WORDS
 from briefing.entities import (
@@ -44,11 +46,6 @@ NUMBER_LABELS = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ", "NUM")
 
 _BYLINE = re.compile(r"^(?:by|reporting by|written by|edited by|compiled by|additional reporting by)\s+\S", re.IGNORECASE)
-_CAPTION = re.compile(
-    r"^(?:photo|file photo|image|picture|video|watch|also read|read more|read also|related|caption|"
-    r"follow us|click here|subscribe|comments?|share this)\b|pic\.twitter\.com|\((?:photo|file|image)\b",
-    re.IGNORECASE,
-)
 _APPROXIMATELY = re.compile(
     r"^(?:about|around|some|nearly|almost|roughly|approximately|an estimated|estimated|up to|over|"
     r"more than|at least|less than|fewer than|close to|just over|just under)\s+"
@@ -137,8 +134,8 @@ def _dropped(sentence: Span, text: str, title: str, *, named: bool) -> bool:
         return True
     if _BYLINE.match(text) and len(words) < 12:
         return True
-    if _CAPTION.search(text):
-        return True
+    if clutter_kind(text):
+        return True  # a caption, link teaser or share line run into a paragraph
     return not _TERMINATED.search(text)  # a headline or caption line: no closing punctuation
 
 

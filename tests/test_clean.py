@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing.clean import clean_article, split_paragraphs
-from briefing.clean.clutter import clutter_kind, cut_credit_tail
+from briefing.clutter import clutter_kind, cut_credit_tail
 from briefing.clean.outlet import reported_outlet
 from briefing.written_dates import find_full_dates, parse_date
 from briefing.model import Article

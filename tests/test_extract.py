@@ -65,6 +65,18 @@ def test_questions_bylines_captions_and_fragments_are_dropped(nlp, extract):
     ]
 
 
+def test_a_sentence_is_clutter_exactly_when_clean_would_drop_it_as_a_line(nlp, extract):
+    text = (
+        "Talks on the pipeline resumed in Islamabad on Tuesday, officials said. "
+        "Also read: Russia and Pakistan sign a gas pipeline deal in Moscow.\n\n"
+        "Comments made by the minister on Tuesday drew criticism from the opposition."
+    )
+    assert sentences(facts_of(nlp, extract, text)) == [
+        "Talks on the pipeline resumed in Islamabad on Tuesday, officials said.",
+        "Comments made by the minister on Tuesday drew criticism from the opposition.",
+    ]
+
+
 def test_an_agency_sign_off_run_into_the_last_sentence_is_left_out(nlp, extract):
     text = "The Prime Minister stressed the importance of talks with Russia on trade.-PR"
     (fact,) = facts_of(nlp, extract, text)

@@ -3,7 +3,7 @@ its title, outlet and publication date settled.
 
 The cleaned text is the article's paragraphs, separated by blank lines, each
 verbatim from the input; only whole clutter lines are dropped (links, share
-buttons, tweets, captions, subheads, credits: see ``clutter``), and only a
+buttons, tweets, captions, subheads, credits: see ``briefing.clutter``), and only a
 leading date header or dateline and a trailing credit are cut from a
 paragraph. Dates are chosen as ``published`` documents; outlets as
 ``outlet`` documents.
@@ -15,14 +15,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from briefing.clean.clutter import (
-    byline_outlet,
-    clutter_kind,
-    credit_line_outlet,
-    cut_credit_tail,
-    is_headline_like,
-    is_tweet,
-)
 from briefing.clean.outlet import first_outlet, reported_outlet
 from briefing.clean.published import (
     choose_publication,
@@ -31,6 +23,14 @@ from briefing.clean.published import (
     header_line_date,
     is_us_source,
     tweet_dates,
+)
+from briefing.clutter import (
+    byline_outlet,
+    clutter_kind,
+    credit_line_outlet,
+    cut_credit_tail,
+    is_headline_like,
+    is_tweet,
 )
 from briefing.model import Article
 from briefing.written_dates import find_full_dates, month_day, safe_date

@@ -29,7 +29,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from briefing.english import WEEKDAYS
-from briefing.written_dates import MONTH, find_full_dates, parse_date, safe_date
+from briefing.clutter import TWEET_SIGNOFF
+from briefing.written_dates import find_full_dates, parse_date, safe_date
 
 log = logging.getLogger("briefing")
 
@@ -49,7 +50,6 @@ DATE_LINE_FILLER = re.compile(
     r"|\b(?:pkt|gmt|utc|ist|est|edt|cet|bst)\b|\b(?:updated|published|posted|last|on|at)\b|[|,·•:–—-]",
     re.IGNORECASE,
 )
-TWEET_SIGNOFF = re.compile(rf"\(@\w{{1,15}}\)\s{{1,3}}({MONTH}\s{{1,3}}\d{{1,2}},\s{{1,3}}\d{{4}})\s{{0,3}}$", re.IGNORECASE)
 
 US_OUTLETS = frozenset(
     "ap|associated press|cnn|fox news|nbc news|abc news|cbs news|npr|the new york times|new york times"

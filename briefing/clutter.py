@@ -1,16 +1,18 @@
-"""Site clutter for the clean stage: which lines of a page are not the article.
+"""Site clutter: which lines of a page are not the article. The clean stage drops
+such lines; the extract stage drops a sentence that is one (a caption or link
+teaser run into a paragraph), by the same decision (``clutter_kind``).
 
-Input is one paragraph (a line) of raw article text; output is the kind of
-clutter it is (or None), or the paragraph with a credit tail cut off and the
-credit it named. Every pattern is anchored and has only bounded, non-nested
-repetition, so a long hostile line costs linear time.
+Input is one paragraph (a line) of raw article text, or a sentence; output is
+the kind of clutter it is (or None), or the paragraph with a credit tail cut
+off and the credit it named. Every pattern is anchored and has only bounded,
+non-nested repetition, so a long hostile line costs linear time.
 """
 
 from __future__ import annotations
 
 import re
 
-from briefing.clean.published import TWEET_SIGNOFF
+from briefing.written_dates import MONTH
 
 RELATED_LINK = re.compile(
     r"^(?:also read|read more|read also|also see|see also|more on this(?: story)?|related(?: stories| articles| news| coverage| content)?"
@@ -66,6 +68,8 @@ OUTLET_WORDS = re.compile(
     r"|chronicle|standard|mail|star|today|review|recorder|dawn|nation|agency|tv|radio|press|media|reuters|afp)\b",
     re.IGNORECASE,
 )
+TWEET_SIGNOFF = re.compile(rf"\(@\w{{1,15}}\)\s{{1,3}}({MONTH}\s{{1,3}}\d{{1,2}},\s{{1,3}}\d{{4}})\s{{0,3}}$", re.IGNORECASE)
+"""The sign-off of an embedded tweet: "— Name (@handle) April 7, 2021"."""
 TERMINAL = ".!?…:;"
 CLOSERS = "\"'”’»)]*_"
 SEPARATOR_CHARS = set("*-=_~#•·.+ \t")
