@@ -7,13 +7,14 @@ teasers: ``briefing.clutter``, as the clean stage decides it), lines
 without closing punctuation (headlines, sign-offs) and fragments (no verb,
 fewer than four words, or fewer than six that name nothing) are left out. Each fact keeps
 its verbatim text and character offsets, its themes, canonical entity
-names, numbers, content lemmas, event date and, for reported speech, the
-speaker.
+names, numbers, content lemmas, words, event date and, for reported speech,
+the speaker.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Sequence
 
 from spacy.language import Language
@@ -98,6 +99,7 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
         facts.append(Fact(
             source=article.id, sentence=text, start=start, end=end, position=position,
             themes=sentence_themes, entities=names, numbers=numbers, lemmas=_lemmas(sentence),
+            words=_words(sentence, end),
             event_date=when.date, event_date_basis=when.basis, event_date_precision=when.precision, speaker=speaker,
         ))
     return speakers.attribute_open_quotes(facts)
@@ -167,6 +169,15 @@ def _digits(word: str) -> str:
     """A number word as digits ("twelve" -> "12"); any other word as it is."""
     value = NUMBER_WORDS.get(word)
     return word if value is None else str(value)
+
+
+def _words(sentence: Span, end: int) -> tuple[str, ...]:
+    """The sentence's words (tokens with a letter or digit) up to ``end``, lower case, as spaCy
+    split them: the summary weighs their pairs, as ROUGE reads words. Interned: they repeat."""
+    return tuple(
+        sys.intern(token.lower_) for token in sentence
+        if token.idx < end and any(char.isalnum() for char in token.text)
+    )
 
 
 def _lemmas(sentence: Span) -> tuple[str, ...]:

@@ -116,7 +116,7 @@ def summarize_inputs(
     corpus = read_corpus(inputs, options, stdin=stdin)
     as_of = newest_publication(corpus.articles)
     claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=as_of))
-    return summarize(claims, words=words)
+    return summarize(claims, corpus.facts, corpus.articles, words=words)
 
 
 def read_corpus(

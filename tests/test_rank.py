@@ -9,7 +9,6 @@ import numpy as np
 import scipy.sparse as sp
 from factbuilder import article, facts_of
 
-from briefing.model import Support
 from briefing.rank import (
     RankConfig,
     agreement,
@@ -17,10 +16,11 @@ from briefing.rank import (
     outlet_key,
     quantities,
     rank,
+    report_of,
     summarize,
 )
+from briefing.rank.concepts import concept_weights, word_pairs
 from briefing.rank.similarity import neighbour_graph, vectorize
-from briefing.rank.summary import concept_weights, copies_folded, sentence_concepts
 
 PIPELINE = "Russia and Pakistan signed a deal in Moscow to build a gas pipeline from Karachi to Lahore."
 PIPELINE_AGAIN = (
@@ -221,7 +221,7 @@ def test_summary_packs_what_most_reports_say_without_saying_it_twice():
         article("S3", "Tass", TALKS_THIRD, PIPELINE_THIRD, WEATHER),
     ]
     facts = [fact for source in articles for fact in facts_of(source)]
-    summary = summarize(rank(facts, articles), words=40)
+    summary = summarize(rank(facts, articles), facts, articles, words=40)
     pipelines = [text for text in (PIPELINE, PIPELINE_AGAIN, PIPELINE_THIRD) if text in summary]
     talks = [text for text in (TALKS, TALKS_AGAIN, TALKS_THIRD) if text in summary]
     assert len(pipelines) == 1 and len(talks) == 1
@@ -230,31 +230,46 @@ def test_summary_packs_what_most_reports_say_without_saying_it_twice():
 
 
 def test_a_syndicated_copy_is_one_report_for_the_summary():
-    copy = Support("S2", PIPELINE, 0)
-    supports = [Support("S1", PIPELINE, 0), copy, Support("S3", PIPELINE, 4), Support("S4", PIPELINE_AGAIN, 1)]
-    reports = copies_folded(supports)
-    assert reports["S2"] == reports["S1"]  # word for word, at the same place: a copy
-    assert len({reports["S1"], reports["S3"], reports["S4"]}) == 3
-    weights = concept_weights(supports)
-    # three reports use "gas pipeline": first sentence, fifth and second
-    assert weights[("gas", "pipeline")] == 1 + 1 / 5 + 1 / 2
-    assert ("in", "moscow") not in concept_weights(supports[:3])  # two reports only
-    assert ("on", "a") not in sentence_concepts(TALKS)  # two stop words
-    assert {("a", "currency"), ("currency", "swap")} <= sentence_concepts(TALKS)
+    articles = [
+        article("S1", "Dawn", PIPELINE),
+        article("S2", "Geo", PIPELINE, duplicate_of="S1"),  # what dedupe decided
+        article("S3", "Tass", *FILLERS[:4], PIPELINE),
+        article("S4", "Reuters", WEATHER, PIPELINE_AGAIN),
+    ]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    reports = {source.id: report_of(source.id, {a.id: a for a in articles}) for source in articles}
+
+    def weights(chosen):
+        return concept_weights(
+            chosen, [word_pairs(fact) for fact in chosen], reports, first_counts_most=True, min_reports=3
+        )
+
+    # three reports use "gas pipeline": first sentence (S1 and its copy S2), fifth and second
+    assert weights(facts)[("gas", "pipeline")] == 1 + 1 / 5 + 1 / 2
+    assert ("gas", "pipeline") not in weights([fact for fact in facts if fact.source != "S4"])  # two reports
+    talks = facts_of(article("S5", "Dawn", TALKS))[0]
+    assert ("on", "a") not in word_pairs(talks)  # two stop words
+    assert {("a", "currency"), ("currency", "swap")} <= word_pairs(talks)
 
 
 def test_summarize_keeps_whole_sentences_within_the_word_limit():
-    # Four articles, two wordings, each shared word for word: two reports, so no
+    # Four articles, two wordings, each syndicated once: two reports, so no
     # concept is widely shared and the summary is the head of the ranking.
-    articles, facts = corpus()
+    articles = [
+        article("S1", "Dawn", PIPELINE, TALKS),
+        article("S2", "Reuters", PIPELINE_AGAIN, WEATHER),
+        article("S3", "Tass", PIPELINE, TALKS_AGAIN, duplicate_of="S1"),
+        article("S4", "Geo", PIPELINE_AGAIN, duplicate_of="S2"),
+    ]
+    facts = [fact for source in articles for fact in facts_of(source)]
     claims = rank(facts, articles)
-    summary = summarize(claims, words=35)
+    summary = summarize(claims, facts, articles, words=35)
     assert len(summary.split()) <= 35
     assert summary.startswith(claims[0].text)
     assert summary == " ".join(claim.text for claim in claims if claim.text in summary)
-    assert summarize(claims, words=5) == ""
-    assert summarize([], words=100) == ""
-    everything = summarize(claims, words=1000)
+    assert summarize(claims, facts, articles, words=5) == ""
+    assert summarize([], [], [], words=100) == ""
+    everything = summarize(claims, facts, articles, words=1000)
     assert all(claim.text in everything for claim in claims)
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,23 +12,8 @@ import scipy.sparse as sp
 
 from briefing.model import Article, Claim, Fact, Support
 from briefing.rank.config import RankConfig
-from briefing.rank.similarity import concepts
+from briefing.rank.concepts import Concept, lemma_pairs
 from briefing.rank.sources import agreement
-
-
-def concept_weights(
-    facts: Sequence[Fact], reports_by_source: Mapping[str, str], wording: Sequence[set] | None = None
-) -> Counter:
-    """How many independent articles use each concept (``wording``: each fact's concepts, when known)."""
-    by_report: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for index, fact in enumerate(facts):
-        by_report[reports_by_source.get(fact.source, fact.source)].update(
-            concepts(fact) if wording is None else wording[index]
-        )
-    weights: Counter = Counter()
-    for used in by_report.values():
-        weights.update(used)
-    return weights
 
 
 @dataclass(frozen=True)
@@ -44,15 +28,15 @@ class Draft:
 def draft(
     facts: Sequence[Fact],
     members: Sequence[int],
-    weights: Counter,
+    weights: Mapping[Concept, float],
     articles_by_id: Mapping[str, Article],
     config: RankConfig,
-    centre_concepts: set | None = None,
+    centre_concepts: set[Concept] | None = None,
 ) -> Draft:
     """Score a group of facts as one claim, by its centre sentence (formula in ``briefing.rank``)."""
     centre = facts[members[0]]
     outlets = agreement({facts[i].source for i in members}, articles_by_id)
-    found = concepts(centre) if centre_concepts is None else centre_concepts
+    found = lemma_pairs(centre) if centre_concepts is None else centre_concepts
     shared = frozenset(concept for concept in found if weights[concept] >= 2)
     words = len(centre.sentence.split())
     fitness = 1.0 if config.min_words <= words <= config.max_words else 0.1

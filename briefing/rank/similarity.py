@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from briefing.model import Fact
+from briefing.rank.concepts import lemma_pairs
 from briefing.rank.quantities import differing, quantities
 
 DATED = ("explicit", "relative")
@@ -28,12 +29,6 @@ def features(fact: Fact) -> tuple[str, ...]:
     if fact.event_date and fact.event_date_basis in DATED:
         extra.append(f"date:{fact.event_date.isoformat()}")
     return tuple(fact.lemmas) + tuple(extra)
-
-
-def concepts(fact: Fact) -> set[tuple[str, str]]:
-    """Pairs of neighbouring content lemmas: small units of meaning that
-    sources share when they report the same thing."""
-    return set(zip(fact.lemmas, fact.lemmas[1:]))
 
 
 def _given(tokens: tuple[str, ...]) -> tuple[str, ...]:
@@ -145,6 +140,7 @@ def star_clusters(
 ) -> list[list[int]]:
     """Group facts into claims: the most central unclaimed fact takes every
     unclaimed neighbour at least ``join`` alike that shares one of its concepts
+    (``lemma_pairs``)
     (two short sentences with a word or two in common are not one claim) and
     does not contradict its figures. Members must resemble the centre itself,
     so no chains form."""
@@ -152,7 +148,7 @@ def star_clusters(
     claimed = np.zeros(len(facts), dtype=bool)
     counted = cache(lambda index: quantities(facts[index]))  # each fact read once, if ever
     if wording is None:
-        wording = [concepts(fact) for fact in facts]
+        wording = [lemma_pairs(fact) for fact in facts]
 
     clusters = []
     for centre in order:

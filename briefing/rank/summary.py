@@ -9,18 +9,18 @@ budget, so it is chosen the way Gillick and Favre's ICSI summarizer does
     maximise   sum of the weights of the concepts covered
     subject to the chosen sentences' words <= ``words``
 
-    concept   a pair of neighbouring words of a sentence (lower case, letters
-              and digits, as ROUGE reads them), unless both are stop words
+    concept   a pair of neighbouring words of a sentence (lower case, as
+              ROUGE reads them), unless both are stop words (``word_pairs``)
     weight    for each independent report using it, 1 / (1 + the position
               of its first sentence using it): news says the point first;
               kept when at least ``MIN_REPORTS`` (3) reports use it
+              (``concept_weights``, as claims are weighed)
 
 A concept counts once however many chosen sentences carry it, so the
 summary does not repeat itself. Candidates are every claim's supporting
 sentences of ``min_words``..``max_words`` words (RankConfig), shown whole
-and in rank order. A report is an article, with a syndicated copy folded
-into its original: two sources whose supports of one claim are the same
-sentence at the same position are copies. When no concept reaches three
+and in rank order. A report is an article, a syndicated copy counting as
+its original (dedupe's ``duplicate_of``). When no concept reaches three
 reports (a handful of articles), the summary is the claims in rank order,
 as many as fit. Words are taken as written, not as spaCy's lemmas: the
 summary is judged on its words, and stop words carry half of them.
@@ -28,18 +28,16 @@ summary is judged on its words, and stop words carry half of them.
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Sequence
-from itertools import pairwise
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as STOP_WORDS
 
-from briefing.model import Claim, Support
+from briefing.model import Article, Claim, Fact
+from briefing.rank.concepts import Concept, concept_weights, word_pairs
 from briefing.rank.config import RankConfig
+from briefing.rank.sources import report_of
 
 MIN_REPORTS = 3
 """A concept fewer reports use is one outlet's wording, not what the sources say
@@ -51,50 +49,57 @@ Ten-article clusters have a few hundred; the bound keeps a large corpus fast."""
 
 SOLVER_SECONDS = 10.0
 
-_WORD = re.compile(r"[^\W_]+")
 
-Concept = tuple[str, str]
-
-
-def summarize(claims: Sequence[Claim], *, words: int = 100) -> str:
+def summarize(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article], *, words: int = 100) -> str:
     """At most ``words`` words of whole supporting sentences that together cover
-    the most concept weight; the rank-order head when nothing is widely shared."""
-    supports = [(rank, support) for rank, claim in enumerate(claims) for support in claim.support]
-    weights = concept_weights([support for _, support in supports])
+    the most concept weight; the rank-order head when nothing is widely shared.
+    ``facts`` and ``articles`` are what the claims were ranked from."""
+    fact_at = {(fact.source, fact.position): fact for fact in facts}
+    supports = [
+        (rank, fact_at[support.source, support.position])
+        for rank, claim in enumerate(claims)
+        for support in claim.support
+    ]
+    articles_by_id = {article.id: article for article in articles}
+    reports = {article_id: report_of(article_id, articles_by_id) for article_id in articles_by_id}
+    supporting = [fact for _, fact in supports]
+    weights = concept_weights(
+        supporting, [word_pairs(fact) for fact in supporting], reports, first_counts_most=True, min_reports=MIN_REPORTS
+    )
     candidates = richest(sentence_candidates(supports, words=words), weights)
     chosen = choose(
         [concepts for _, _, concepts in candidates],
         weights,
-        [len(support.sentence.split()) for _, support, _ in candidates],
+        [len(fact.sentence.split()) for _, fact, _ in candidates],
         words,
     )
     if not chosen:
         return head(claims, words=words)
-    picked = sorted((candidates[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position or 0))
-    return " ".join(" ".join(support.sentence.split()) for _, support in picked)
+    picked = sorted((candidates[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position))
+    return " ".join(" ".join(fact.sentence.split()) for _, fact in picked)
 
 
-def sentence_candidates(supports: Sequence[tuple[int, Support]], *, words: int) -> list[tuple[int, Support]]:
+def sentence_candidates(supports: Sequence[tuple[int, Fact]], *, words: int) -> list[tuple[int, Fact]]:
     """Each distinct supporting sentence of a sensible length that fits the budget, with its claim's rank."""
     limits = RankConfig()
     candidates, seen = [], set()
-    for rank, support in supports:
-        text = " ".join(support.sentence.split())
+    for rank, fact in supports:
+        text = " ".join(fact.sentence.split())
         if limits.min_words <= len(text.split()) <= min(limits.max_words, words) and text not in seen:
             seen.add(text)
-            candidates.append((rank, support))
+            candidates.append((rank, fact))
     return candidates
 
 
 def richest(
-    candidates: Sequence[tuple[int, Support]], weights: dict[Concept, float]
-) -> list[tuple[int, Support, frozenset[Concept]]]:
+    candidates: Sequence[tuple[int, Fact]], weights: Mapping[Concept, float]
+) -> list[tuple[int, Fact, frozenset[Concept]]]:
     """The ``CANDIDATES`` sentences with the most concept weight per word, in their
     first order, each with its weighed concepts; sentences with none are left out."""
-    found = [sentence_concepts(support.sentence) & weights.keys() for _, support in candidates]
+    found = [word_pairs(fact) & weights.keys() for _, fact in candidates]
     density = [
-        sum(weights[concept] for concept in concepts) / len(support.sentence.split())
-        for concepts, (_, support) in zip(found, candidates)
+        sum(weights[concept] for concept in concepts) / len(fact.sentence.split())
+        for concepts, (_, fact) in zip(found, candidates)
     ]
     best = sorted(range(len(candidates)), key=lambda index: (-density[index], index))[:CANDIDATES]
     return [(*candidates[index], found[index]) for index in sorted(best) if found[index]]
@@ -113,56 +118,8 @@ def head(claims: Sequence[Claim], *, words: int) -> str:
     return " ".join(chosen)
 
 
-def sentence_concepts(sentence: str) -> frozenset[Concept]:
-    """Neighbouring word pairs of a sentence, leaving out pairs of two stop words."""
-    tokens = _WORD.findall(sentence.casefold())
-    return frozenset(
-        (first, second)
-        for first, second in pairwise(tokens)
-        if not (first in STOP_WORDS and second in STOP_WORDS)
-    )
-
-
-def concept_weights(supports: Sequence[Support]) -> dict[Concept, float]:
-    """Each concept's weight: the reports using it, each counting 1 / (1 + the
-    position of its first sentence using it; an unknown position counts as the
-    first); kept at ``MIN_REPORTS`` reports."""
-    report = copies_folded(supports)
-    first: dict[Concept, dict[str, int]] = defaultdict(dict)
-    for support in supports:
-        source, position = report[support.source], support.position or 0
-        for concept in sentence_concepts(support.sentence):
-            used = first[concept]
-            used[source] = min(used.get(source, position), position)
-    return {
-        concept: sum(1.0 / (1 + position) for position in used.values())
-        for concept, used in first.items()
-        if len(used) >= MIN_REPORTS
-    }
-
-
-def copies_folded(supports: Sequence[Support]) -> dict[str, str]:
-    """Each source's report: a source that gives another's sentence word for word at
-    the same position is a copy, and folds into the first of them."""
-    parent: dict[str, str] = {}
-
-    def root(source: str) -> str:
-        while parent.get(source, source) != source:
-            source = parent[source]
-        return source
-
-    first_with: dict[tuple[str, int | None], str] = {}
-    for support in supports:
-        key = (" ".join(support.sentence.split()), support.position)
-        earlier = first_with.setdefault(key, support.source)
-        a, b = root(earlier), root(support.source)
-        if a != b:
-            parent[b] = a
-    return {support.source: root(support.source) for support in supports}
-
-
 def choose(
-    concepts: Sequence[frozenset[Concept]], weights: dict[Concept, float], lengths: Sequence[int], words: int
+    concepts: Sequence[frozenset[Concept]], weights: Mapping[Concept, float], lengths: Sequence[int], words: int
 ) -> list[int]:
     """The sentences (indices) whose concepts weigh most within ``words`` words: a
     0/1 programme over sentences and concepts, a concept counting when a chosen
