@@ -119,7 +119,7 @@ class Fact:
     event_date_basis: EventDateBasis = "none"
     speaker: str | None = None  # who is quoted, when the sentence is a quote
     event_date_precision: EventDatePrecision = "day"
-    words: tuple[str, ...] = ()  # every word as spaCy split it, lower case, for the summary
+    words: str = ""  # every word as spaCy split it, lower case, one space between, for the summary
 
 
 @dataclass(frozen=True)

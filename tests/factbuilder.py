@@ -62,7 +62,7 @@ def facts_of(
                 entities=tuple(word for word in re.findall(r"\b[A-Z][a-z]+\b", sentence)[1:]),
                 numbers=tuple(match.group().rstrip(".,") for match in NUMBER.finditer(sentence)),
                 lemmas=tuple(word.lower() for word in words if word.lower() not in STOPWORDS),
-                words=tuple(word.lower() for word in words),
+                words=" ".join(word.lower() for word in words),
                 event_date=event_date or source.published,
                 event_date_basis="explicit" if event_date else "published",
                 event_date_precision=(precisions or {}).get(position, "day"),

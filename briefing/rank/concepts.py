@@ -31,8 +31,9 @@ def lemma_pairs(fact: Fact) -> set[Concept]:
 def word_pairs(fact: Fact) -> frozenset[Concept]:
     """Pairs of neighbouring words as written, lower case ("a", "currency"), but
     for pairs of two stop words ("on", "a"), which any two sentences share."""
+    words = fact.words.split(" ")
     return frozenset(
-        (first, second) for first, second in pairwise(fact.words) if not (first in STOP_WORDS and second in STOP_WORDS)
+        (first, second) for first, second in pairwise(words) if not (first in STOP_WORDS and second in STOP_WORDS)
     )
 
 
