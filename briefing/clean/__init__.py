@@ -3,10 +3,10 @@ its title, outlet and publication date settled.
 
 The cleaned text is the article's paragraphs, separated by blank lines, each
 verbatim from the input; only whole clutter lines are dropped (links, share
-buttons, tweets, captions, subheads, credits: see ``briefing.clutter``), and only a
-leading date header or dateline and a trailing credit are cut from a
-paragraph. Dates are chosen as ``published`` documents; outlets as
-``outlet`` documents.
+buttons, tweets, captions, subheads, credits: see ``briefing.clutter``), and
+only a leading date header or dateline and a trailing credit are cut from a
+paragraph. Dates are chosen as ``published`` documents (read as
+``briefing.written_dates`` does); outlets as ``outlet`` documents.
 """
 
 from __future__ import annotations

@@ -22,8 +22,9 @@ sentences of ``min_words``..``max_words`` words (RankConfig), shown whole
 and in rank order. A report is an article, a syndicated copy counting as
 its original (dedupe's ``duplicate_of``). When no concept reaches three
 reports (a handful of articles), the summary is the claims in rank order,
-as many as fit. Words are taken as written, not as spaCy's lemmas: the
-summary is judged on its words, and stop words carry half of them.
+as many as fit. Words are spaCy's tokens as written (``Fact.words``), not
+its lemmas: the summary is judged on its words, and stop words carry half
+of them.
 """
 
 from __future__ import annotations
