@@ -70,6 +70,7 @@ OUTLET_WORDS = re.compile(
 )
 TWEET_SIGNOFF = re.compile(rf"\(@\w{{1,15}}\)\s{{1,3}}({MONTH}\s{{1,3}}\d{{1,2}},\s{{1,3}}\d{{4}})\s{{0,3}}$", re.IGNORECASE)
 """The sign-off of an embedded tweet: "— Name (@handle) April 7, 2021"."""
+WORD = re.compile(r"\w+")
 TERMINAL = ".!?…:;"
 CLOSERS = "\"'”’»)]*_"
 SEPARATOR_CHARS = set("*-=_~#•·.+ \t")
@@ -126,6 +127,12 @@ def is_headline_like(line: str) -> bool:
     if not text or text[-1] in TERMINAL:
         return False
     return len(text.split()) <= 20
+
+
+def plain_words(text: str) -> str:
+    """Lower-case words only: a title and a line or sentence that repeats it compare equal
+    however either is punctuated."""
+    return " ".join(WORD.findall(text.casefold()))
 
 
 def cut_credit_tail(line: str) -> tuple[str, str | None]:

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from briefing.analyze import entities_by_sentence
-from briefing.clutter import clutter_kind
+from briefing.clutter import clutter_kind, plain_words
 from briefing.dates import event_date
 from briefing.english import NUMBER_WORDS
 from briefing.entities import (
@@ -75,7 +75,7 @@ def extract_facts(article: Article, doc: Doc, themes: ThemeMatcher, aliases: Ali
     speakers = SpeakerFinder(doc, mentions, aliases)
     entities = entities_by_sentence(doc)
     scores = themes.sentence_scores(doc, entities)
-    title = _normalized(article.title or "")
+    title = plain_words(article.title or "")
     facts: list[Fact] = []
     position = -1
     for sentence in doc.sents:
@@ -117,10 +117,6 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _normalized(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
-
-
 def _dropped(sentence: Span, text: str, title: str, *, named: bool) -> bool:
     """Questions, repeated headlines, bylines, captions, unfinished lines and fragments carry no fact."""
     words = [token for token in sentence if not (token.is_punct or token.is_space)]
@@ -131,7 +127,7 @@ def _dropped(sentence: Span, text: str, title: str, *, named: bool) -> bool:
     bare = text.rstrip("\"“”«»'’)] ")
     if bare.endswith("?"):
         return True
-    if title and _normalized(text) == title:
+    if title and plain_words(text) == title:
         return True
     if _BYLINE.match(text) and len(words) < 12:
         return True

@@ -31,6 +31,7 @@ from briefing.clutter import (
     cut_credit_tail,
     is_headline_like,
     is_tweet,
+    plain_words,
 )
 from briefing.model import Article
 from briefing.written_dates import find_full_dates, month_day, safe_date
@@ -198,11 +199,6 @@ def separate_title(body: list[str], title: str | None) -> tuple[str | None, list
     if body and is_headline_like(body[0]):
         first = body.pop(0)
         title = title or first
-    elif body and title and normalized(body[0]) == normalized(title):
+    elif body and title and plain_words(body[0]) == plain_words(title):
         body.pop(0)
     return title, [paragraph for paragraph in body if not is_headline_like(paragraph)]
-
-
-def normalized(text: str) -> str:
-    """Lower-case words only, for comparing a title with a first line."""
-    return " ".join(re.findall(r"\w+", text.lower()))
