@@ -19,7 +19,7 @@ from briefing.rank import (
     report_of,
     summarize,
 )
-from briefing.rank.concepts import concept_weights, word_pairs
+from briefing.rank.concepts import concept_weights, lemma_pairs, word_pairs
 from briefing.rank.similarity import neighbour_graph, vectorize
 
 PIPELINE = "Russia and Pakistan signed a deal in Moscow to build a gas pipeline from Karachi to Lahore."
@@ -250,6 +250,19 @@ def test_a_syndicated_copy_is_one_report_for_the_summary():
     talks = facts_of(article("S5", "Dawn", TALKS))[0]
     assert ("on", "a") not in word_pairs(talks)  # two stop words
     assert {("a", "currency"), ("currency", "swap")} <= word_pairs(talks)
+
+
+def test_claims_weigh_a_concept_by_the_independent_reports_using_it():
+    articles = [
+        article("S1", "Dawn", PIPELINE, PIPELINE_THIRD),
+        article("S2", "Geo", PIPELINE, duplicate_of="S1"),
+        article("S3", "Tass", PIPELINE_AGAIN),
+    ]
+    facts = [fact for source in articles for fact in facts_of(source)]
+    reports = {source.id: report_of(source.id, {a.id: a for a in articles}) for source in articles}
+    weights = concept_weights(facts, [lemma_pairs(fact) for fact in facts], reports)
+    assert weights[("gas", "pipeline")] == 2  # S1 (twice, and its copy S2) and S3
+    assert weights[("pakistan", "signed")] == 1  # S1 (twice) and its copy S2
 
 
 def test_summarize_keeps_whole_sentences_within_the_word_limit():
