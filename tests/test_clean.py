@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from briefing.clean import clean_article, split_paragraphs
 from briefing.clutter import clutter_kind, cut_credit_tail
 from briefing.clean.outlet import reported_outlet
-from briefing.written_dates import find_full_dates, parse_date
+from briefing.written_dates import find_full_dates
 from briefing.model import Article
 from briefing.read import read_inputs
 
@@ -238,31 +238,9 @@ def test_file_date_is_the_last_resort_and_is_warned_about(caplog):
     assert cleaned(f"Published: 7 April 2021\n\n{LEAD}", published=date(2024, 5, 1), date_basis="file").date_basis == "header"
 
 
-@pytest.mark.parametrize(
-    ("written", "us_order", "expected"),
-    [
-        ("2021-04-07", False, date(2021, 4, 7)),
-        ("2021/04/07", True, date(2021, 4, 7)),
-        ("7 April 2021", False, date(2021, 4, 7)),
-        ("April 7, 2021", False, date(2021, 4, 7)),
-        ("07/04/2021", False, date(2021, 4, 7)),
-        ("07/04/2021", True, date(2021, 7, 4)),
-        ("13/04/2021", True, date(2021, 4, 13)),
-        ("04/13/2021", False, date(2021, 4, 13)),
-        ("07.04.2021", False, date(2021, 4, 7)),
-    ],
-)
-def test_day_month_order_follows_the_written_rule(written: str, us_order: bool, expected: date):
-    assert parse_date(written, us_order=us_order) == expected
-
-
 def test_a_us_outlet_reads_numeric_dates_month_first():
     article = cleaned(f"Published: 07/04/2021\n\n{LEAD}", outlet="Associated Press")
     assert article.published == date(2021, 7, 4)
-
-
-def test_impossible_dates_are_not_dates():
-    assert list(find_full_dates("on 31 February 2021 and 2021-13-01")) == []
 
 
 # --- outlets -------------------------------------------------------------------

@@ -61,23 +61,6 @@ def test_vague_expressions_resolve_to_nothing(expression):
     assert resolve_explicit_date(expression, WEDNESDAY) is None
 
 
-@pytest.mark.parametrize(
-    ("expression", "published", "expected"),
-    [
-        ("5 March 2024", WEDNESDAY, date(2024, 3, 5)),
-        ("March 5", WEDNESDAY, date(2024, 3, 5)),
-        ("June 13, 2019", WEDNESDAY, date(2019, 6, 13)),
-        ("June 2019", WEDNESDAY, date(2019, 6, 1)),
-        ("August 5", date(2019, 9, 27), date(2019, 8, 5)),
-        ("December 28", date(2025, 1, 3), date(2024, 12, 28)),
-        ("23-24 February", date(2022, 2, 25), date(2022, 2, 23)),
-        ("27 Sep, 2019", WEDNESDAY, date(2019, 9, 27)),
-    ],
-)
-def test_explicit_dates_fill_a_missing_year_from_publication(expression, published, expected):
-    assert resolve_explicit_date(expression, published) == expected
-
-
 def test_sentence_event_date_prefers_its_date_entity(nlp):
     doc = nlp("Lavrov arrived in Islamabad on Tuesday for talks with Qureshi.")
     assert event_date(doc[:], WEDNESDAY) == (date(2024, 3, 5), "relative", "day")
