@@ -23,6 +23,7 @@ import trafilatura
 
 from briefing.clean.published import parse_date
 from briefing.model import Article, Skipped
+from briefing.read.front_matter import split_front_matter
 
 SUFFIX_FORMATS = {
     ".txt": "txt",
@@ -39,20 +40,6 @@ SUFFIX_FORMATS = {
     ".atom": "feed",
 }
 
-FRONT_MATTER_KEYS = {
-    "title": "title",
-    "headline": "title",
-    "outlet": "outlet",
-    "source": "outlet",
-    "publication": "outlet",
-    "site": "outlet",
-    "url": "url",
-    "link": "url",
-    "date": "date",
-    "published": "date",
-}
-
-FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]{0,30})\s{0,4}:\s?(.{0,500})$")
 MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,500}\)")
 MARKDOWN_STRONG = re.compile(r"(?<!\w)(\*\*|\*)(?=\S)([^*\n]{1,300}?)(?<=\S)\1(?!\w)")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
@@ -83,7 +70,7 @@ def sniff_format(text: str, suffix: str) -> str:
         return "html"
     if head.startswith("{") and head.split("\n", 1)[0].rstrip().endswith("}"):
         return "jsonl"
-    if head.startswith("---\n"):
+    if head.startswith(("---\n", "+++\n")):
         return "md"
     return "txt"
 
@@ -103,13 +90,13 @@ def parse_document(text: str, path: str, fmt: str, *, read_local: LocalReader | 
 
 def parse_plain(text: str, path: str, fmt: str = "txt") -> Article:
     """Plain text; a front-matter block is honoured here too, since people put one in .txt files."""
-    fields, body = split_front_matter(text)
+    fields, body = split_front_matter(text, path)
     return article_from_fields(fields, body, path, fmt)
 
 
 def parse_markdown(text: str, path: str) -> Article:
     """Markdown: front matter for metadata, a top heading as title, link and emphasis markup removed."""
-    fields, body = split_front_matter(text)
+    fields, body = split_front_matter(text, path, headers=True)
     lines = [MARKDOWN_HEADING.sub("", line) for line in body.split("\n")]
     if "title" not in fields:
         first = next((i for i, line in enumerate(body.split("\n")) if line.strip()), None)
@@ -120,35 +107,6 @@ def parse_markdown(text: str, path: str) -> Article:
     body = MARKDOWN_LINK.sub(r"\1", body)
     body = MARKDOWN_STRONG.sub(r"\2", body)
     return article_from_fields(fields, body, path, "md")
-
-
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split a leading ``---`` block of ``key: value`` lines from the body."""
-    stripped = text.lstrip("\n")
-    if not stripped.startswith("---\n"):
-        return {}, text
-    end = stripped.find("\n---", 3)
-    if end < 0:
-        return {}, text
-    fields: dict[str, str] = {}
-    block = [line.strip() for line in stripped[4:end].split("\n") if line.strip()]
-    if not block or not all(FRONT_MATTER_LINE.match(line) for line in block):
-        return {}, text  # a rule between paragraphs, not front matter
-    for line in block:
-        match = FRONT_MATTER_LINE.match(line)
-        if match and match.group(1).lower() in FRONT_MATTER_KEYS:
-            value = unquote_value(match.group(2).strip())
-            if value and value.lower() not in ("null", "~", "none"):
-                fields.setdefault(FRONT_MATTER_KEYS[match.group(1).lower()], value)
-    body = stripped[end + 4 :]
-    return fields, body.split("\n", 1)[1] if "\n" in body else ""
-
-
-def unquote_value(value: str) -> str:
-    """A front-matter value without the quotes that wrap it (quotes inside are kept)."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1].strip()
-    return value
 
 
 def article_from_fields(fields: dict[str, str], body: str, path: str, fmt: str, basis: str = "front_matter") -> Article:
