@@ -94,7 +94,10 @@ def make_parser() -> argparse.ArgumentParser:
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT",
-                        help="article files, folders (recursed), globs, or - for stdin")
+                        help="article files, folders (recursed), globs, - for stdin, "
+                             "http(s) URLs of pages or feeds, OPML lists of feeds")
+    parser.add_argument("--offline", action="store_true",
+                        help="fetch nothing: URL inputs and OPML feeds are skipped with a warning")
     parser.add_argument("--title", type=parse_title, help="the brief's title (default: from its main subjects)")
     parser.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
                         help="the brief's date (default: newest publication date)")
@@ -191,6 +194,7 @@ def build_options(args: argparse.Namespace):
         cache=args.cache,
         engine=args.engine,
         scheduler=args.scheduler,
+        offline=args.offline,
     )
 
 

@@ -79,10 +79,10 @@ class LocalEngine:
     def __exit__(self, *exc_info) -> None:
         return None
 
-    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date) -> ReadResult:
+    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False) -> ReadResult:
         from briefing.read import read_inputs
 
-        result = read_inputs(list(inputs), stdin=stdin)
+        result = read_inputs(list(inputs), stdin=stdin, offline=offline)
         articles, skipped = clean_each(result.articles, today=today)
         for entry in skipped:
             log.warning("%s: %s", entry.path, entry.reason)
@@ -154,11 +154,11 @@ class DaskEngine:
             self.cluster.close()
         self.client = self.cluster = None
 
-    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date) -> ReadResult:
-        """Each file read and cleaned on a worker; ids numbered here, in input order, as the local engine does."""
+    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False) -> ReadResult:
+        """Each file (or URL) read and cleaned on a worker; ids numbered here, in input order, as the local engine does."""
         units, skipped = expand_inputs(inputs)
         remote = [unit for unit in units if unit != "-"]
-        gathered = iter(self.client.gather(self.client.map(read_file, remote, today=today, pure=False)))
+        gathered = iter(self.client.gather(self.client.map(read_file, remote, today=today, offline=offline, pure=False)))
         parts = [read_file("-", stdin=stdin, today=today) if unit == "-" else next(gathered) for unit in units]
         return number_articles(parts, skipped)
 
@@ -196,16 +196,16 @@ class FileRead:
     files: int
 
 
-def read_file(path: str, *, stdin=None, today: date) -> FileRead:
-    """One file (or ``-``), read and cleaned, logging nothing: the client logs what was skipped, once."""
+def read_file(path: str, *, stdin=None, today: date, offline: bool = False) -> FileRead:
+    """One file (or ``-``, or a URL), read and cleaned, logging nothing: the client logs what was skipped, once."""
     with muted_log():
-        return read_and_clean([path], stdin=stdin, today=today)
+        return read_and_clean([path], stdin=stdin, today=today, offline=offline)
 
 
-def read_and_clean(inputs: Sequence[str], *, stdin=None, today: date) -> FileRead:
+def read_and_clean(inputs: Sequence[str], *, stdin=None, today: date, offline: bool = False) -> FileRead:
     from briefing.read import read_inputs
 
-    result = read_inputs(inputs, stdin=stdin)
+    result = read_inputs(inputs, stdin=stdin, offline=offline)
     return FileRead(tuple(clean_or_skip(article, today=today) for article in result.articles), result.skipped, result.files)
 
 
@@ -250,6 +250,7 @@ def clean_or_skip(article: Article, *, today: date) -> Article | Skipped:
 def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Skipped]]:
     """The files the inputs name, in the order the reader would read them (``-`` kept as is)."""
     from briefing.read import GLOB_CHARS, pattern_matches, walk_folder
+    from briefing.read.fetch import is_web_url
 
     units: list[str] = []
     skipped: list[Skipped] = []
@@ -259,7 +260,7 @@ def expand_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], 
 
     def expand(name: str) -> None:
         path = Path(name)
-        if name == "-":
+        if name == "-" or is_web_url(name):
             units.append(name)
         elif path.is_dir():
             units.extend(str(file) for file in walk_folder(path, skip))

@@ -76,7 +76,9 @@ def test_jsonl_gives_one_article_per_line_and_skips_bad_lines(caplog):
     assert result.files == 1
 
 
-def test_rss_entries_use_their_text_or_the_local_file_they_link_to():
+def test_rss_entries_use_their_own_text_and_never_read_the_local_file_they_link_to():
+    """A feed file's links are not followed, and a local path never is (issue 18): the
+    mill entry links to linked-story.txt beside the feed and keeps its teaser."""
     result = read_inputs([DATA / "feed" / "news.rss"])
     bridge, mill = result.articles
     assert bridge.title == "Bridge reopens after repairs"
@@ -84,8 +86,8 @@ def test_rss_entries_use_their_text_or_the_local_file_they_link_to():
     assert (bridge.published, bridge.date_basis) == (date(2024, 3, 5), "feed")
     assert "The old river bridge reopened on Tuesday after six months of repairs." in bridge.text
     assert "<p>" not in bridge.text
-    assert "The paper mill on the east bank will close in June" in mill.text
-    assert "teaser" not in mill.text
+    assert mill.text == "Short teaser only."
+    assert (DATA / "feed" / "linked-story.txt").read_text().split(",")[0] not in mill.text
     assert (mill.published, mill.date_basis) == (date(2024, 3, 6), "feed")
 
 

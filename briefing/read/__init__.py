@@ -1,4 +1,5 @@
-"""Read stage: paths, folders, globs and ``-`` (stdin) in, raw articles out.
+"""Read stage: paths, folders, globs, ``-`` (stdin), http(s) URLs and OPML
+lists of feeds in, raw articles out.
 
 Input is what the user named on the command line; output is a ``ReadResult``
 of ``Article`` drafts (raw text, metadata hints, ids "S1", "S2"... in sorted
@@ -13,6 +14,12 @@ a file dates it, its modification time is the date of last resort
 but only when asked (``file_dates=True``): a checked-out or copied file's
 time says nothing about the story, so by default an undated article stays
 undated.
+
+Only what the user named is fetched (``read/fetch.py``): a URL input, the
+feeds of an OPML list named as an input (one found in a folder is not read),
+and the pages of a fetched feed's summary-only entries, over http(s) only. A
+feed on disk is read as it is: its links are never followed, and no link is
+ever read as a local path. With ``offline`` nothing is fetched at all.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import glob
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -30,13 +37,17 @@ from typing import BinaryIO, TextIO
 
 from briefing.model import Article, ReadResult, Skipped
 from briefing.read.decode import UnreadableText, decode_text
-from briefing.read.formats import Parsed, parse_document, sniff_format
+from briefing.read.fetch import FetchError, Fetched, Fetcher, is_web_url
+from briefing.read.formats import Parsed, opml_feeds, parse_document, parse_feed, parse_html, sniff_format
 from briefing.read.sidecar import SIDECAR_NAMES, Sidecar, apply_sidecar, load_sidecar
 
 log = logging.getLogger("briefing")
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-NOT_ARTICLES = {".toml", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".cfg", ".ini", ".css", ".js", ".lock"}
+OFFLINE = "not fetched: --offline forbids network access"
+MAX_FEED_PAGES = 100
+"""Pages fetched for one feed's summary-only entries; the rest keep their summaries."""
+NOT_ARTICLES = {".opml", ".toml", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".cfg", ".ini", ".css", ".js", ".lock"}
 GLOB_CHARS = set("*?[")
 
 
@@ -46,14 +57,22 @@ def read_inputs(
     stdin: TextIO | BinaryIO | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     file_dates: bool = False,
+    offline: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> ReadResult:
-    """Read every article the inputs name; skip (and log) what cannot be read."""
-    reader = Reader(max_bytes=max_bytes, file_dates=file_dates)
-    for item in inputs:
-        if str(item) == "-":
-            reader.read_stdin(stdin if stdin is not None else sys.stdin)
-        else:
-            reader.read_input(str(item))
+    """Read every article the inputs name; skip (and log) what cannot be read.
+
+    With ``offline`` nothing is fetched: a URL (or an OPML list's feeds) is skipped
+    with a warning. ``fetcher`` replaces the default one (tests use short deadlines)."""
+    reader = Reader(max_bytes=max_bytes, file_dates=file_dates, offline=offline, fetcher=fetcher)
+    try:
+        for item in inputs:
+            if str(item) == "-":
+                reader.read_stdin(stdin if stdin is not None else sys.stdin)
+            else:
+                reader.read_input(str(item))
+    finally:
+        reader.close()
     articles = tuple(replace(article, id=f"S{number}") for number, article in enumerate(reader.articles, start=1))
     return ReadResult(articles, tuple(reader.skipped), reader.files)
 
@@ -61,27 +80,47 @@ def read_inputs(
 class Reader:
     """Collects articles and skipped entries while walking the inputs."""
 
-    def __init__(self, *, max_bytes: int, file_dates: bool = False) -> None:
+    def __init__(self, *, max_bytes: int, file_dates: bool = False, offline: bool = False,
+                 fetcher: Fetcher | None = None) -> None:
         self.max_bytes = max_bytes
         self.file_dates = file_dates
+        self.offline = offline
         self.articles: list[Article] = []
         self.skipped: list[Skipped] = []
         self.files = 0
         self.sidecars: dict[Path, Sidecar] = {}
+        self._fetcher = fetcher
+        self.owns_fetcher = fetcher is None
 
     def skip(self, path: str, reason: str) -> None:
         """Record one input that gave nothing, with one warning line."""
         log.warning("%s: %s", path, reason)
         self.skipped.append(Skipped(path, reason))
 
+    def close(self) -> None:
+        if self._fetcher is not None and self.owns_fetcher:
+            self._fetcher.close()
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The run's fetcher, made on the first URL (a run on files never loads httpx)."""
+        if self._fetcher is None:
+            from briefing.read.fetch import MAX_BYTES, Fetcher
+
+            self._fetcher = Fetcher(max_bytes=min(self.max_bytes, MAX_BYTES))
+        return self._fetcher
+
     def read_input(self, name: str) -> None:
-        """One command-line input: a file, a folder, or a glob."""
+        """One command-line input: a URL, a file, a folder, or a glob."""
+        if is_web_url(name):
+            self.read_url(name)
+            return
         path = Path(name)
         if path.is_dir():
             for file in walk_folder(path, self.skip):
                 self.read_path(file)
         elif path.exists() or path.is_symlink():
-            self.read_path(path)
+            self.read_path(path, named=True)
         elif GLOB_CHARS & set(name):
             wanted, nothing = pattern_matches(name)
             if nothing:
@@ -91,27 +130,40 @@ class Reader:
         else:
             self.skip(name, "no such file or directory")
 
-    def read_path(self, path: Path) -> None:
-        """One file: its bytes checked, decoded, parsed, and sidecar metadata applied."""
+    def read_path(self, path: Path, *, named: bool = False) -> None:
+        """One file: its bytes checked, decoded, parsed, and sidecar metadata applied.
+        An OPML list is read (its feeds fetched) only when the user ``named`` it."""
         self.files += 1
-        parsed = self.parse_path(path)
-        if parsed is None:
+        text = self.read_text(path)
+        if text is None:
             return
-        for skipped in parsed.skipped:
-            self.skip(skipped.path, skipped.reason)
+        fmt = sniff_format(text, path.suffix)
+        if fmt == "opml" and named:
+            self.add(self.read_opml(text, str(path)))
+            return
         sidecar = self.sidecar_for(path.parent)
         mtime = file_date(path) if self.file_dates else None
+
+        def with_sidecar(article: Article) -> Article:
+            article = apply_sidecar(article, sidecar.get(path.name))
+            if article.published is None and mtime is not None:
+                article = replace(article, published=mtime, date_basis="file")
+            return article
+
+        self.add(parse_document(text, str(path), fmt), with_sidecar)
+
+    def add(self, parsed: Parsed, complete: Callable[[Article], Article] | None = None) -> None:
+        """Keep what a document gave (``complete``d with metadata from outside it); report the rest."""
+        for skipped in parsed.skipped:
+            self.skip(skipped.path, skipped.reason)
         for article in parsed.articles:
             if not article.text.strip():
                 self.skip(article.path, "no text")
                 continue
-            article = apply_sidecar(article, sidecar.get(path.name))
-            if article.published is None and mtime is not None:
-                article = replace(article, published=mtime, date_basis="file")
-            self.articles.append(article)
+            self.articles.append(complete(article) if complete else article)
 
-    def parse_path(self, path: Path, *, in_feed: bool = False) -> Parsed | None:
-        """Bytes to article drafts, or None (with the reason recorded) when the file is unusable."""
+    def read_text(self, path: Path) -> str | None:
+        """The file's text, or None (with the reason recorded) when the file is unusable."""
         data = self.read_bytes(path)
         if data is None:
             return None
@@ -123,15 +175,7 @@ class Reader:
         if not text.strip():
             self.skip(str(path), "empty file" if not data else "empty file (whitespace only)")
             return None
-        fmt = sniff_format(text, path.suffix)
-        if in_feed and fmt == "feed":
-            return Parsed()  # a feed linking to a feed: do not follow
-        return parse_document(text, str(path), fmt, read_local=None if in_feed else self.read_linked)
-
-    def read_linked(self, path: Path) -> list[Article] | None:
-        """The article a feed entry links to, when that is a local file."""
-        parsed = self.parse_path(path, in_feed=True)
-        return parsed.articles if parsed else None
+        return text
 
     def read_bytes(self, path: Path) -> bytes | None:
         """The file's bytes, or None with the reason (missing, too large, unreadable, a loop)."""
@@ -154,6 +198,82 @@ class Reader:
             self.skip(name, reason)
         return None
 
+    def read_url(self, url: str) -> None:
+        """A URL the user named: an article page, a feed, or an OPML list."""
+        self.files += 1
+        if self.offline:
+            self.skip(url, OFFLINE)
+            return
+        try:
+            fetched = self.fetcher.fetch(url)
+        except FetchError as reason:
+            self.skip(url, str(reason))
+            return
+        self.add(self.parse_fetched(url, fetched, opml=True))
+
+    def read_opml(self, text: str, where: str) -> Parsed:
+        """Every feed an OPML list names, fetched in parallel; one warning per feed that fails."""
+        feeds, problem = opml_feeds(text)
+        if problem:
+            return Parsed(skipped=[Skipped(where, problem)])
+        if not feeds:
+            return Parsed(skipped=[Skipped(where, "OPML list without feeds (no outline has an xmlUrl)")])
+        parsed = Parsed()
+        web = [url for url in feeds if is_web_url(url)]
+        parsed.skipped.extend(Skipped(url, "not an http(s) URL; not read") for url in feeds if url not in web)
+        if self.offline:
+            parsed.skipped.extend(Skipped(url, OFFLINE) for url in web)
+            return parsed
+        for url, result in zip(web, self.fetcher.fetch_all(web)):
+            part = Parsed(skipped=[Skipped(url, str(result))]) if isinstance(result, FetchError) else self.parse_fetched(url, result)
+            parsed.articles.extend(part.articles)
+            parsed.skipped.extend(part.skipped)
+        return parsed
+
+    def parse_fetched(self, where: str, fetched: Fetched, *, opml: bool = False) -> Parsed:
+        """A response to article drafts by what it turns out to be; a page's url is where it was read."""
+        try:
+            text = decode_text(fetched.body)
+        except UnreadableText as reason:
+            return Parsed(skipped=[Skipped(where, str(reason))])
+        if not text.strip():
+            return Parsed(skipped=[Skipped(where, "empty response")])
+        fmt = sniff_format(text, "")
+        if fmt == "opml":
+            return self.read_opml(text, where) if opml else Parsed(skipped=[Skipped(where, "an OPML list inside an OPML list; not followed")])
+        if fmt == "feed":
+            return parse_feed(text, where, base=fetched.url, fetch_pages=self.fetch_pages)
+        parsed = parse_document(text, where, fmt)
+        parsed.articles[:] = [
+            replace(article, url=fetched.url) if fmt == "html" or article.url is None else article
+            for article in parsed.articles
+        ]
+        return parsed
+
+    def fetch_pages(self, links: Sequence[str]) -> dict[str, Article]:
+        """The pages of feed entries that carry only a summary (http(s) links only); a page
+        that fails is one warning, and its entry keeps the summary."""
+        wanted = list(dict.fromkeys(link for link in links if is_web_url(link)))
+        if self.offline or not wanted:
+            return {}
+        if len(wanted) > MAX_FEED_PAGES:
+            log.warning("%s and %d more links of one feed: not fetched (at most %d pages a feed); their summaries are used",
+                        wanted[MAX_FEED_PAGES], len(wanted) - MAX_FEED_PAGES - 1, MAX_FEED_PAGES)
+            wanted = wanted[:MAX_FEED_PAGES]
+        pages: dict[str, Article] = {}
+        for link, result in zip(wanted, self.fetcher.fetch_all(wanted)):
+            if isinstance(result, FetchError):
+                log.warning("%s: %s; the feed's summary is used", link, result)
+                continue
+            try:
+                text = decode_text(result.body)
+            except UnreadableText as reason:
+                log.warning("%s: %s; the feed's summary is used", link, reason)
+                continue
+            if sniff_format(text, "") == "html":
+                pages[link] = parse_html(text, link)
+        return pages
+
     def read_stdin(self, stream: TextIO | BinaryIO) -> None:
         """``-``: one document from standard input, in whatever format it sniffs as."""
         self.files += 1
@@ -167,11 +287,7 @@ class Reader:
             self.skip("<stdin>", "empty input")
             return
         fmt = sniff_format(text, "")
-        parsed = parse_document(text, "<stdin>", fmt)
-        for skipped in parsed.skipped:
-            self.skip(skipped.path, skipped.reason)
-        for article in parsed.articles:
-            self.articles.append(replace(article, raw_format="stdin") if fmt == "txt" else article)
+        self.add(parse_document(text, "<stdin>", fmt), lambda article: replace(article, raw_format="stdin") if fmt == "txt" else article)
 
     def sidecar_for(self, folder: Path) -> Sidecar:
         """The folder's sources.toml / sources.csv mapping, loaded once."""

@@ -1,5 +1,6 @@
 """One decoded file to article drafts, per format: plain text, Markdown with
-front matter, HTML (trafilatura), JSON Lines and RSS/Atom feeds (feedparser).
+front matter, HTML (trafilatura), JSON Lines and RSS/Atom feeds (feedparser),
+and the feed URLs of an OPML list.
 
 Input is a file's text and path; output is ``Article`` drafts (id still
 empty, raw text, metadata hints) and ``Skipped`` entries for unusable parts.
@@ -7,16 +8,15 @@ empty, raw text, metadata hints) and ``Skipped`` entries for unusable parts.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
 import time
 import xml.sax
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import feedparser
 import trafilatura
@@ -38,6 +38,7 @@ SUFFIX_FORMATS = {
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
+    ".opml": "opml",
 }
 
 MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,500}\)")
@@ -46,9 +47,13 @@ MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
 
 log = logging.getLogger("briefing")
 
+NOT_NAMED_OPML = "an OPML list of feeds is read only when named as an input, not found in a folder"
+
 JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean", dict: "object"}
 
-LocalReader = Callable[[Path], "list[Article] | None"]
+PageFetcher = Callable[[Sequence[str]], "dict[str, Article]"]
+"""Entry links to the articles fetched from them (the links that gave none left out)."""
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass
@@ -60,10 +65,13 @@ class Parsed:
 
 
 def sniff_format(text: str, suffix: str) -> str:
-    """The format named by the suffix, else guessed from the first characters."""
+    """The format named by the suffix, else guessed from the first characters
+    (an OPML list saved as ``.xml`` is still one)."""
+    head = text.lstrip()[:1000].lower()
+    if suffix.lower() in ("", ".xml", ".opml") and (head.startswith("<opml") or head.startswith("<?xml") and "<opml" in head):
+        return "opml"
     if suffix.lower() in SUFFIX_FORMATS:
         return SUFFIX_FORMATS[suffix.lower()]
-    head = text.lstrip()[:1000].lower()
     if head.startswith(("<?xml", "<rss", "<feed")):
         return "feed" if ("<rss" in head or "<feed" in head or "<rdf" in head) else "html"
     if head.startswith(("<!doctype html", "<html")) or "<body" in head:
@@ -75,14 +83,17 @@ def sniff_format(text: str, suffix: str) -> str:
     return "txt"
 
 
-def parse_document(text: str, path: str, fmt: str, *, read_local: LocalReader | None = None) -> Parsed:
-    """Dispatch to the parser for ``fmt``."""
+def parse_document(text: str, path: str, fmt: str) -> Parsed:
+    """Dispatch to the parser for ``fmt``; an OPML list is read by the reader, which
+    may fetch, and only when the user named it."""
     if fmt == "html":
         return Parsed([parse_html(text, path)])
     if fmt == "jsonl":
         return parse_jsonl(text, path)
     if fmt == "feed":
-        return parse_feed(text, path, read_local=read_local)
+        return parse_feed(text, path)
+    if fmt == "opml":
+        return Parsed(skipped=[Skipped(path, NOT_NAMED_OPML)])
     if fmt == "md":
         return Parsed([parse_markdown(text, path)])
     return Parsed([parse_plain(text, path, fmt)])
@@ -188,32 +199,34 @@ def record_problem(record: object) -> str | None:
     return None
 
 
-def parse_feed(text: str, path: str, *, read_local: LocalReader | None = None) -> Parsed:
-    """Each feed entry is an article: its content, or the local file its link points to.
+def parse_feed(text: str, path: str, *, base: str | None = None, fetch_pages: PageFetcher | None = None) -> Parsed:
+    """Each feed entry is an article: its content, or for an entry that carries only a
+    summary, the page its link names when ``fetch_pages`` fetches it (a feed given by
+    URL; never a local path or ``file:`` link). ``base`` is the feed's own URL, against
+    which relative links are resolved.
 
     A malformed feed gives what feedparser recovers from it; when that is nothing
     readable, the file is reported as unreadable rather than entry by entry."""
-    feed = feedparser.parse(text)
+    # A stream, not a string: feedparser opens a string that looks like a path or URL.
+    feed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers={"content-location": base} if base else None)
     parsed = Parsed()
     outlet = feed.feed.get("title") or None
     if not feed.entries:
         reason = "feed without entries" if not feed.bozo else f"unreadable feed ({feed.bozo_exception})"
         parsed.skipped.append(Skipped(path, reason))
         return parsed
+    summary_only = [entry.get("link") for entry in feed.entries if entry.get("link") and not entry.get("content")]
+    pages = fetch_pages(summary_only) if (fetch_pages is not None and summary_only) else {}
     for number, entry in enumerate(feed.entries, start=1):
         where = f"{path}#{number}"
-        published = entry_date(entry)
-        local = local_target(entry.get("link"), Path(path).parent)
-        linked = read_local(local) if (local is not None and read_local is not None) else None
-        if linked:
-            article = linked[0]
-            body, fmt = article.text, article.raw_format
-            title = article.title or entry.get("title")
-            hint_outlet = article.outlet or outlet
-            where = f"{where} ({local.name})"
-        else:
-            body, fmt = entry_text(entry), "feed"
-            title, hint_outlet = entry.get("title"), outlet
+        published = entry_published = entry_date(entry)
+        body, fmt, title, hint_outlet = entry_text(entry), "feed", entry.get("title"), outlet
+        page = pages.get(entry.get("link"))
+        if page is not None and len(page.text) > len(body):
+            body, fmt = page.text, page.raw_format
+            title = title or page.title
+            hint_outlet = page.outlet or outlet
+            published = published or page.published
         if not body.strip():
             parsed.skipped.append(Skipped(where, "feed entry without text"))
             continue
@@ -226,13 +239,33 @@ def parse_feed(text: str, path: str, *, read_local: LocalReader | None = None) -
                 outlet=hint_outlet,
                 url=entry.get("link"),
                 published=published,
-                date_basis="feed" if published else "none",
+                date_basis=("feed" if entry_published else "html") if published else "none",
                 raw_format=fmt,
             )
         )
     if not parsed.articles and isinstance(feed.get("bozo_exception"), xml.sax.SAXException):
         return Parsed(skipped=[Skipped(path, f"unreadable feed ({feed.get('bozo_exception')})")])
     return parsed
+
+
+def opml_feeds(text: str) -> tuple[list[str], str | None]:
+    """The feed URLs an OPML subscription list names (each outline's ``xmlUrl``, in
+    order, once each), or the reason it is not one. Entities are never expanded."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(XML_DECLARATION.sub("", text, count=1), parser)
+    except (etree.XMLSyntaxError, ValueError) as error:
+        return [], f"unreadable OPML ({str(error).splitlines()[0] if str(error) else 'not XML'})"
+    if etree.QName(root).localname.lower() != "opml":
+        return [], "not an OPML document"
+    urls = []
+    for outline in root.iter("{*}outline"):
+        url = next((value for name, value in outline.attrib.items() if name.lower() == "xmlurl"), "").strip()
+        if url:
+            urls.append(url)
+    return list(dict.fromkeys(urls)), None
 
 
 def entry_date(entry) -> date | None:
@@ -254,16 +287,3 @@ def entry_text(entry) -> str:
     document = trafilatura.bare_extraction(f"<html><body>{markup}</body></html>", favor_recall=True)
     text = document.text if document is not None and document.text else trafilatura.html2txt(markup)
     return (text or "").replace("\n", "\n\n")
-
-
-def local_target(link: str | None, folder: Path) -> Path | None:
-    """The local file an entry links to (relative path or file: URL), if it exists."""
-    if not link:
-        return None
-    parts = urlparse(link)
-    if parts.scheme not in ("", "file"):
-        return None
-    target = Path(unquote(parts.path))
-    if not target.is_absolute():
-        target = folder / target
-    return target if target.is_file() else None
