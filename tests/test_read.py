@@ -91,6 +91,23 @@ def test_rss_entries_use_their_own_text_and_never_read_the_local_file_they_link_
     assert (mill.published, mill.date_basis) == (date(2024, 3, 6), "feed")
 
 
+def test_a_feed_file_whose_links_name_local_files_never_reads_them(tmp_path: Path):
+    """Issue 18: an item linking to /etc/passwd or a secret file (as a path or a file:
+    URL) keeps its own summary; the file is not read."""
+    secret = tmp_path / "private" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("The launch codes are hidden under the third floorboard.\n")
+    items = "".join(
+        f"<item><title>Item {n}</title><link>{link}</link><description>Summary {n} of the item.</description></item>"
+        for n, link in enumerate([str(secret), f"file://{secret}", "file:///etc/passwd", "/etc/passwd", "private/secret.txt"])
+    )
+    feed = tmp_path / "hostile.rss"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>')
+    result = read_inputs([feed])
+    assert [article.text for article in result.articles] == [f"Summary {n} of the item." for n in range(5)]
+    assert not result.skipped
+
+
 def test_atom_feed_uses_the_published_date_not_the_update():
     article = only_article(read_inputs([DATA / "feed" / "updates.atom"]))
     assert (article.outlet, article.published, article.date_basis) == ("Harbour Notes", date(2024, 2, 9), "feed")
