@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -420,3 +421,13 @@ def test_the_pages_fetched_for_one_feed_are_bounded(site, fetcher, monkeypatch, 
     assert "About 300 workers" in result.articles[1].text
     assert "/missing" not in site.paths()
     assert f"{site.base}/missing and 1 more links of one feed: not fetched (at most 1 pages a feed)" in caplog.text
+
+
+def test_the_dask_engine_hands_a_url_to_a_worker_as_one_input(site, tmp_path):
+    from briefing.engine import expand_inputs, read_file
+
+    units, skipped = expand_inputs([site.base + "/articles/port.html"])
+    assert (units, skipped) == ([site.base + "/articles/port.html"], [])
+    [article] = read_file(units[0], today=date(2024, 3, 10), offline=False).entries
+    assert article.url == site.base + "/articles/port.html"
+    assert read_file(units[0], today=date(2024, 3, 10), offline=True).skipped[0].reason.startswith("not fetched: --offline")
