@@ -431,3 +431,10 @@ def test_the_dask_engine_hands_a_url_to_a_worker_as_one_input(site, tmp_path):
     [article] = read_file(units[0], today=date(2024, 3, 10), offline=False).entries
     assert article.url == site.base + "/articles/port.html"
     assert read_file(units[0], today=date(2024, 3, 10), offline=True).skipped[0].reason.startswith("not fetched: --offline")
+
+
+@pytest.mark.parametrize("url", ["http://[::1/", "http://host:abc/", "http://a..b/", "https://xn--/", "http://\x00host/"])
+def test_a_malformed_url_is_one_warning_not_a_crash(fetcher, url):
+    result = read_inputs([url], fetcher=fetcher)
+    [skipped] = result.skipped
+    assert skipped.path == url and skipped.reason.startswith("not a valid URL (")

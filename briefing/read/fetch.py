@@ -65,9 +65,26 @@ TEXT_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml
 
 
 def is_web_url(text: str) -> bool:
-    """Whether an input names an http(s) URL (a file is never one, whatever its name)."""
-    parts = urlsplit(text.strip())
+    """Whether an input names an http(s) URL (a file is never one, whatever its name);
+    a malformed one still counts, so that fetching it reports what is wrong."""
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError:  # "http://[::1/"
+        return text.strip().lower().startswith(tuple(f"{scheme}://" for scheme in WEB_SCHEMES))
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc)
+
+
+def check_url(url: str) -> None:
+    """FetchError unless ``url`` is an http(s) URL httpx can ask for."""
+    import httpx
+
+    if not is_web_url(url):
+        raise FetchError(f"not an http(s) URL: {url[:200]}")
+    try:
+        httpx.URL(url)
+        urlsplit(url)
+    except (httpx.InvalidURL, ValueError, UnicodeError) as error:  # bad port, IPv6, IDNA label...
+        raise FetchError(f"not a valid URL ({first_line(error)})") from None
 
 
 class FetchError(Exception):
@@ -148,8 +165,7 @@ class Fetcher:
     def follow(self, url: str, *, robots: bool, check_type: bool, max_bytes: int) -> Fetched:
         current = url
         for _ in range(self.max_redirects + 1):
-            if not is_web_url(current):
-                raise FetchError(f"not an http(s) URL: {current[:200]}")
+            check_url(current)
             if robots and not self.robots_allow(current):
                 raise FetchError(f"the robots.txt of {origin(current)} does not allow fetching {urlsplit(current).path or '/'}")
             answer = self.request(current, check_type=check_type, max_bytes=max_bytes)
@@ -184,7 +200,9 @@ class Fetcher:
             except httpx.TimeoutException:
                 raise FetchError(f"no complete answer within {self.deadline:g} s") from None
             except httpx.HTTPError as error:
-                raise FetchError(connection_problem(error)) from None
+                raise FetchError(first_line(error)) from None
+            except UnicodeError as error:  # a host name IDNA cannot encode ("a..b")
+                raise FetchError(f"not a valid URL ({first_line(error)})") from None
         self.cache.put(url, response.headers, media_type, body)
         return Fetched(str(response.url), media_type, body)
 
@@ -227,8 +245,10 @@ class Fetcher:
         try:
             fetched = self.follow(site + "/robots.txt", robots=False, check_type=False, max_bytes=MAX_ROBOTS_BYTES)
         except FetchError as error:
+            if str(error).startswith("HTTP 5"):
+                return FetchError(f"robots.txt: {error}; the site is not crawled without it")
             if not str(error).startswith("HTTP 4"):
-                return FetchError(f"{error} (asking for robots.txt; the site is not crawled without it)")
+                return error  # the site cannot be reached at all
             rules.allow_all = True  # no robots.txt: no rules
             return rules
         rules.parse(fetched.body.decode("utf-8", "replace").splitlines())
@@ -244,12 +264,13 @@ def is_text_type(media_type: str) -> bool:
     return media_type in TEXT_TYPES or media_type.endswith("+xml")
 
 
-def connection_problem(error: httpx.HTTPError) -> str:
-    """An httpx error as a short reason ("connection refused", "name not known")."""
+def first_line(error: Exception) -> str:
+    """An error as a short reason ("connection refused", "invalid port: 'abc'")."""
     text = str(error).strip()
-    if "] " in text:
+    if text.startswith("[Errno") and "] " in text:
         text = text.split("] ", 1)[1]  # "[Errno 111] Connection refused"
-    return (text or type(error).__name__).split("\n")[0].lower()
+    text = (text or type(error).__name__).split("\n")[0]
+    return text[:1].lower() + text[1:200]
 
 
 @dataclass(frozen=True)
