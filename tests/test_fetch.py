@@ -129,7 +129,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 site.in_flight -= 1
 
     def route(self, site: Site) -> None:
-        path = self.path
+        path = self.path.split("?", 1)[0]
         if path == "/robots.txt":
             self.send("User-agent: *\nDisallow: /private/\n", "text/plain")
         elif path == "/feed.xml":
@@ -140,6 +140,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(opml(site.base), "text/x-opml")
         elif path in ("/articles/port.html", "/private/story.html"):
             self.send(PAGE, "text/html; charset=utf-8")
+        elif path == "/commented.html":
+            self.send("<!-- " + "build info " * 200 + "-->\n" + PAGE, "text/html")
         elif path == "/articles/mill.html":
             self.send(MILL_PAGE, "text/html")
         elif path.startswith("/redirect/"):
@@ -232,6 +234,12 @@ def test_a_page_url_is_read_by_trafilatura_and_keeps_its_url(site, fetcher):
     assert "double the size of the container port" in article.text and "Privacy policy" not in article.text
 
 
+def test_a_page_served_as_html_is_html_even_behind_a_long_comment(site, fetcher):
+    [article] = read(site, fetcher, "/commented.html").articles
+    assert article.raw_format == "html" and article.title == "Port expansion approved"
+    assert "<p>" not in article.text and "build info" not in article.text
+
+
 def test_a_feed_url_gives_its_entries_and_summary_only_entries_get_their_page(site, fetcher, caplog):
     result = read(site, fetcher, "/feed.xml", caplog=caplog)
     bridge, mill, lost, by_url, by_path = result.articles
@@ -307,7 +315,8 @@ def test_a_short_redirect_chain_is_followed_and_a_long_one_is_cut(site, fetcher)
     [article] = result.articles
     assert article.url == site.base + "/articles/port.html"
     assert [(s.path, s.reason) for s in result.skipped] == [(site.base + "/redirect/9", "more than 5 redirects")]
-    assert "/redirect/4" in site.paths() and "/redirect/3" not in site.paths()[site.paths().index("/redirect/9"):]
+    hops = [path for path in site.paths() if path.startswith("/redirect/")]
+    assert sorted(hops) == sorted(["/redirect/3", "/redirect/2", "/redirect/1", *(f"/redirect/{n}" for n in range(9, 3, -1))])
 
 
 @pytest.mark.parametrize(
@@ -438,3 +447,13 @@ def test_a_malformed_url_is_one_warning_not_a_crash(fetcher, url):
     result = read_inputs([url], fetcher=fetcher)
     [skipped] = result.skipped
     assert skipped.path == url and skipped.reason.startswith("not a valid URL (")
+
+
+def test_an_unwritable_fetch_cache_is_said_once_and_costs_only_speed(site, tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with caplog.at_level(logging.WARNING, logger="briefing"), Fetcher(cache_dir=blocker / "fetch") as fetcher:
+        result = read_inputs([site.base + "/etag.html", site.base + "/etag.html?again"], fetcher=fetcher)
+    assert len(result.articles) == 2
+    assert [record.getMessage().split(": ", 1)[1] for record in caplog.records] == [
+        "cannot write the fetch cache (Not a directory)"]

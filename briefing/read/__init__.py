@@ -66,6 +66,7 @@ def read_inputs(
     with a warning. ``fetcher`` replaces the default one (tests use short deadlines)."""
     reader = Reader(max_bytes=max_bytes, file_dates=file_dates, offline=offline, fetcher=fetcher)
     try:
+        reader.prefetch([str(item) for item in inputs])
         for item in inputs:
             if str(item) == "-":
                 reader.read_stdin(stdin if stdin is not None else sys.stdin)
@@ -89,6 +90,7 @@ class Reader:
         self.skipped: list[Skipped] = []
         self.files = 0
         self.sidecars: dict[Path, Sidecar] = {}
+        self.prefetched: dict[str, Fetched | FetchError] = {}
         self._fetcher = fetcher
         self.owns_fetcher = fetcher is None
 
@@ -204,12 +206,17 @@ class Reader:
         if self.offline:
             self.skip(url, OFFLINE)
             return
-        try:
-            fetched = self.fetcher.fetch(url)
-        except FetchError as reason:
-            self.skip(url, str(reason))
+        fetched = self.prefetched.pop(url, None) or self.fetcher.fetch_all([url])[0]
+        if isinstance(fetched, FetchError):
+            self.skip(url, str(fetched))
             return
         self.add(self.parse_fetched(url, fetched, opml=True))
+
+    def prefetch(self, inputs: Sequence[str]) -> None:
+        """Fetch the URL inputs together, a few per host, before reading them in order."""
+        urls = list(dict.fromkeys(name for name in inputs if is_web_url(name)))
+        if len(urls) > 1 and not self.offline:
+            self.prefetched = dict(zip(urls, self.fetcher.fetch_all(urls)))
 
     def read_opml(self, text: str, where: str) -> Parsed:
         """Every feed an OPML list names, fetched in parallel; one warning per feed that fails."""
@@ -238,7 +245,7 @@ class Reader:
             return Parsed(skipped=[Skipped(where, str(reason))])
         if not text.strip():
             return Parsed(skipped=[Skipped(where, "empty response")])
-        fmt = sniff_format(text, "")
+        fmt = fetched_format(text, fetched)
         if fmt == "opml":
             return self.read_opml(text, where) if opml else Parsed(skipped=[Skipped(where, "an OPML list inside an OPML list; not followed")])
         if fmt == "feed":
@@ -270,7 +277,7 @@ class Reader:
             except UnreadableText as reason:
                 log.warning("%s: %s; the feed's summary is used", link, reason)
                 continue
-            if sniff_format(text, "") == "html":
+            if fetched_format(text, result) == "html":
                 pages[link] = parse_html(text, link)
         return pages
 
@@ -297,6 +304,15 @@ class Reader:
                 self.skip(problem.path, problem.reason)
             self.sidecars[folder] = sidecar
         return self.sidecars[folder]
+
+
+def fetched_format(text: str, fetched: Fetched) -> str:
+    """What a response is: by its first characters, and a page served as HTML is HTML
+    even when a long comment hides its first tag from the sniffer."""
+    fmt = sniff_format(text, "")
+    if fmt == "txt" and fetched.media_type in ("text/html", "application/xhtml+xml"):
+        return "html"
+    return fmt
 
 
 def walk_folder(folder: Path, skip) -> Iterator[Path]:
