@@ -210,7 +210,7 @@ class Reader:
         if isinstance(fetched, FetchError):
             self.skip(url, str(fetched))
             return
-        self.add(self.parse_fetched(url, fetched, opml=True))
+        self.add(self.parse_fetched(url, fetched, allow_opml=True))
 
     def prefetch(self, inputs: Sequence[str]) -> None:
         """Fetch the URL inputs together, a few per host, before reading them in order."""
@@ -237,7 +237,7 @@ class Reader:
             parsed.skipped.extend(part.skipped)
         return parsed
 
-    def parse_fetched(self, where: str, fetched: Fetched, *, opml: bool = False) -> Parsed:
+    def parse_fetched(self, where: str, fetched: Fetched, *, allow_opml: bool = False) -> Parsed:
         """A response to article drafts by what it turns out to be; a page's url is where it was read."""
         try:
             text = decode_text(fetched.body)
@@ -247,7 +247,7 @@ class Reader:
             return Parsed(skipped=[Skipped(where, "empty response")])
         fmt = fetched_format(text, fetched)
         if fmt == "opml":
-            return self.read_opml(text, where) if opml else Parsed(skipped=[Skipped(where, "an OPML list inside an OPML list; not followed")])
+            return self.read_opml(text, where) if allow_opml else Parsed(skipped=[Skipped(where, "an OPML list inside an OPML list; not followed")])
         if fmt == "feed":
             return parse_feed(text, where, base=fetched.url, fetch_pages=self.fetch_pages)
         parsed = parse_document(text, where, fmt)
