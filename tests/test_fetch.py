@@ -168,6 +168,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(64):
                 self.wfile.write(b"<p>" + b"x" * 65536 + b"</p>")
+        elif path == "/huge-declared":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "5000000")
+            self.send_header("Connection", "close")
+            self.end_headers()
         elif path == "/etag.html":
             if self.headers.get("If-None-Match") == '"v1"':
                 self.send_response(304)
@@ -215,7 +221,7 @@ def site(tmp_path: Path):
 
 @pytest.fixture()
 def fetcher(tmp_path: Path):
-    with Fetcher(cache_dir=tmp_path / "fetch-cache", deadline=2.0, max_bytes=1024 * 1024) as fetcher:
+    with Fetcher(cache_dir=tmp_path / "fetch-cache", deadline=4.0, max_bytes=1024 * 1024) as fetcher:
         yield fetcher
 
 
@@ -326,7 +332,8 @@ def test_a_short_redirect_chain_is_followed_and_a_long_one_is_cut(site, fetcher)
         ("/error", "HTTP 500 Internal Server Error"),
         ("/image.png", "not a web page or feed (content type image/png)"),
         ("/huge", "too large (over 1048576 bytes)"),
-        ("/endless", "no complete answer within 2 s"),
+        ("/huge-declared", "too large (5000000 bytes, limit 1048576)"),
+        ("/endless", "no complete answer within 4 s"),
     ],
 )
 def test_a_failed_fetch_is_one_warning_naming_the_url_and_the_rest_is_read(site, fetcher, caplog, path, reason):
@@ -350,7 +357,7 @@ def test_a_refused_connection_is_one_warning(fetcher):
 def test_a_second_run_asks_conditionally_and_uses_the_cached_page(site, tmp_path):
     cache = tmp_path / "fetch-cache"
     for _ in range(2):
-        with Fetcher(cache_dir=cache, deadline=2.0) as fetcher:
+        with Fetcher(cache_dir=cache, deadline=4.0) as fetcher:
             [article] = read_inputs([site.base + "/etag.html"], fetcher=fetcher).articles
             assert "double the size of the container port" in article.text
     first, second = [headers for path, headers in site.requests if path == "/etag.html"]
