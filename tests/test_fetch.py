@@ -142,6 +142,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(PAGE, "text/html; charset=utf-8")
         elif path == "/commented.html":
             self.send("<!-- " + "build info " * 200 + "-->\n" + PAGE, "text/html")
+        elif path == "/notes.md":
+            self.send("# Harbour dredging starts\n\nDredging of the **harbour channel** started on Wednesday.\n",
+                      "text/markdown; charset=utf-8")
         elif path == "/articles/mill.html":
             self.send(MILL_PAGE, "text/html")
         elif path.startswith("/redirect/"):
@@ -244,6 +247,12 @@ def test_a_page_served_as_html_is_html_even_behind_a_long_comment(site, fetcher)
     [article] = read(site, fetcher, "/commented.html").articles
     assert article.raw_format == "html" and article.title == "Port expansion approved"
     assert "<p>" not in article.text and "build info" not in article.text
+
+
+def test_markdown_served_as_markdown_is_read_as_markdown(site, fetcher):
+    [article] = read(site, fetcher, "/notes.md").articles
+    assert (article.raw_format, article.title, article.url) == ("md", "Harbour dredging starts", site.base + "/notes.md")
+    assert article.text.strip() == "Dredging of the harbour channel started on Wednesday."
 
 
 def test_a_feed_url_gives_its_entries_and_summary_only_entries_get_their_page(site, fetcher, caplog):

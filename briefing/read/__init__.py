@@ -306,13 +306,14 @@ class Reader:
         return self.sidecars[folder]
 
 
+SERVED_FORMATS = {"text/html": "html", "application/xhtml+xml": "html", "text/markdown": "md", "text/x-markdown": "md"}
+
+
 def fetched_format(text: str, fetched: Fetched) -> str:
-    """What a response is: by its first characters, and a page served as HTML is HTML
-    even when a long comment hides its first tag from the sniffer."""
+    """What a response is: by its first characters, else by its media type (a page
+    served as HTML is HTML even when a long comment hides its first tag)."""
     fmt = sniff_format(text, "")
-    if fmt == "txt" and fetched.media_type in ("text/html", "application/xhtml+xml"):
-        return "html"
-    return fmt
+    return SERVED_FORMATS.get(fetched.media_type, fmt) if fmt == "txt" else fmt
 
 
 def walk_folder(folder: Path, skip) -> Iterator[Path]:

@@ -60,7 +60,8 @@ WORKERS = 8
 CACHE_DAYS = 30
 WEB_SCHEMES = ("http", "https")
 REDIRECTS = (301, 302, 303, 307, 308)
-TEXT_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain", "text/x-opml")
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain", "text/markdown",
+              "text/x-markdown", "text/x-opml")
 """Media types read as articles, feeds or OPML (besides any ``+xml``); anything else is refused."""
 
 
