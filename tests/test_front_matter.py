@@ -162,3 +162,15 @@ def test_an_impossible_yaml_date_is_a_bad_date_not_bad_yaml(tmp_path: Path, capl
         article = read_one(tmp_path / "feb.md", "---\ntitle: Leap\ndate: 2021-02-31\n---\nThe dam opened.\n")
     assert article.title == "Leap" and article.published is None
     assert "not a real date" in caplog.text and "YAML" not in caplog.text
+
+
+def test_deeply_nested_front_matter_is_one_warning_not_a_crash(tmp_path: Path, caplog):
+    yaml_block = "---\ntitle: " + "[" * 50000 + "]" * 50000 + "\n---\nThe dam opened.\n"
+    toml_block = "+++\ntitle = 'T'\nx = " + "[" * 5000 + "]" * 5000 + "\n+++\nThe dam opened.\n"
+    for name, text in (("deep-yaml.md", yaml_block), ("deep-toml.md", toml_block)):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="briefing"):
+            article = read_one(tmp_path / name, text)
+        assert article.title is None and "The dam opened." in article.text
+        [warning] = [record.getMessage() for record in caplog.records]
+        assert warning.startswith(f"{tmp_path / name}: front matter is not valid ")
