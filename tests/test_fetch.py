@@ -473,3 +473,13 @@ def test_an_unwritable_fetch_cache_is_said_once_and_costs_only_speed(site, tmp_p
     assert len(result.articles) == 2
     assert [record.getMessage().split(": ", 1)[1] for record in caplog.records] == [
         "cannot write the fetch cache (Not a directory)"]
+
+
+def test_an_opml_list_with_external_entities_is_refused_not_expanded(tmp_path, fetcher):
+    listing = tmp_path / "evil.opml"
+    listing.write_text('<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                       '<opml version="2.0"><body><outline xmlUrl="&xxe;"/></body></opml>')
+    result = read_inputs([listing], fetcher=fetcher)
+    [skipped] = result.skipped
+    assert skipped.path == str(listing) and skipped.reason.startswith("unreadable OPML (")
+    assert "root:" not in skipped.reason

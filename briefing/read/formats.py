@@ -44,6 +44,7 @@ SUFFIX_FORMATS = {
 MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,500}\)")
 MARKDOWN_STRONG = re.compile(r"(?<!\w)(\*\*|\*)(?=\S)([^*\n]{1,300}?)(?<=\S)\1(?!\w)")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 log = logging.getLogger("briefing")
 
@@ -53,7 +54,6 @@ JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool:
 
 PageFetcher = Callable[[Sequence[str]], "dict[str, Article]"]
 """Entry links to the articles fetched from them (the links that gave none left out)."""
-XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @dataclass
