@@ -244,7 +244,10 @@ def add_common_options(parser: argparse.ArgumentParser, *, default) -> None:
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="*", metavar="INPUT",
-                        help="article files, folders (recursed), globs, or - for stdin (default: briefing.toml's inputs)")
+                        help="article files, folders (recursed), globs, - for stdin, http(s) URLs of pages "
+                             "or feeds, OPML lists of feeds (default: briefing.toml's inputs)")
+    parser.add_argument("--offline", action="store_true",
+                        help="fetch nothing: URL inputs and OPML feeds are skipped with a warning")
     parser.add_argument("--title", type=parse_title, help="the brief's title (default: from its main subjects)")
     parser.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
                         help="the brief's date (default: newest publication date)")
@@ -407,6 +410,7 @@ def build_options(args: argparse.Namespace):
         engine=args.engine,
         scheduler=args.scheduler,
         since=Path(args.since) if args.since and args.since != "auto" else None,
+        offline=args.offline,
     )
 
 

@@ -79,10 +79,10 @@ class LocalEngine:
     def __exit__(self, *exc_info) -> None:
         return None
 
-    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date) -> ReadResult:
+    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False) -> ReadResult:
         from briefing.read import read_inputs
 
-        result = read_inputs(list(inputs), stdin=stdin)
+        result = read_inputs(list(inputs), stdin=stdin, offline=offline)
         articles, skipped = clean_each(result.articles, today=today)
         for entry in skipped:
             log.warning("%s: %s", entry.path, entry.reason)
@@ -161,13 +161,15 @@ class DaskEngine:
             self.cluster.close()
         self.client = self.cluster = None
 
-    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date) -> ReadResult:
-        """Each file read and cleaned on a worker; ids numbered here, in input order, as the local engine does."""
+    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False) -> ReadResult:
+        """Each file (or URL) read and cleaned on a worker; ids numbered here, in input order, as the local engine does."""
         from briefing.read import list_inputs
 
         units, skipped = list_inputs(inputs)
         remote = [unit for unit in units if unit != "-"]
-        gathered = iter(self.client.gather(self.client.map(read_file, remote, today=today, pure=False)))
+        named = {str(item) for item in inputs}
+        tasks = self.client.map(read_file, remote, [unit in named for unit in remote], today=today, offline=offline, pure=False)
+        gathered = iter(self.client.gather(tasks))
         parts = [read_file("-", stdin=stdin, today=today) if unit == "-" else next(gathered) for unit in units]
         return number_articles(parts, skipped)
 
@@ -211,16 +213,19 @@ class FileRead:
     files: int
 
 
-def read_file(path: str, *, stdin=None, today: date) -> FileRead:
-    """One file (or ``-``), read and cleaned, logging nothing: the client logs what was skipped, once."""
+def read_file(path: str, named: bool = True, *, stdin=None, today: date, offline: bool = False) -> FileRead:
+    """One file (or ``-``, or a URL), read and cleaned, logging nothing: the client logs what was skipped, once.
+    ``named``: the user named this file, not a folder or pattern that holds it (an OPML list is read only then)."""
     with muted_log():
-        return read_and_clean([path], stdin=stdin, today=today)
+        return read_and_clean([path], stdin=stdin, today=today, offline=offline, named=None if named else ())
 
 
-def read_and_clean(inputs: Sequence[str], *, stdin=None, today: date) -> FileRead:
+def read_and_clean(
+    inputs: Sequence[str], *, stdin=None, today: date, offline: bool = False, named: Sequence[str] | None = None
+) -> FileRead:
     from briefing.read import read_inputs
 
-    result = read_inputs(inputs, stdin=stdin)
+    result = read_inputs(inputs, stdin=stdin, offline=offline, named=named)
     return FileRead(tuple(clean_or_skip(article, today=today) for article in result.articles), result.skipped, result.files)
 
 

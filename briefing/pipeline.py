@@ -70,7 +70,8 @@ def build(
     progress: Progress = SILENT,
     **changes: object,
 ) -> Brief:
-    """Build a brief from article files, folders, globs or ``-`` (stdin).
+    """Build a brief from article files, folders, globs, ``-`` (stdin), URLs of pages
+    and feeds, and OPML lists of feeds (``options.offline``: no URL is fetched).
 
     ``options`` holds every build option; keyword arguments (``title=...``) are a
     convenience that changes the defaults (or ``options``) for this call.
@@ -268,7 +269,7 @@ def read_corpus(
     with runner:
         progress.stage("reading")
         with timer("read"):
-            result = runner.read(list(inputs), stdin=stdin, today=today)
+            result = runner.read(list(inputs), stdin=stdin, today=today, offline=options.offline)
         log.info(
             "read %d articles from %d files (%d skipped)",
             len(result.articles),

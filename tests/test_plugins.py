@@ -99,7 +99,7 @@ def built_with_plugins(plugin_site: Path, examples_dir: Path, tmp_path_factory):
 
 
 def test_the_built_in_formats_are_registered_once_each():
-    assert READERS.names()[:5] == ("feed", "html", "jsonl", "md", "txt")
+    assert READERS.names()[:6] == ("opml", "feed", "html", "jsonl", "md", "txt")
     assert RENDERERS.names()[:6] == ("pdf", "html", "email", "eml", "md", "json")
     assert RENDERERS.choices()[:5] == ("pdf", "html", "email", "md", "json")  # .eml comes with email
     assert RENDERERS.written_with("email") == ("email", "eml")
@@ -109,6 +109,7 @@ def test_the_built_in_formats_are_registered_once_each():
 @pytest.mark.parametrize(
     ("text", "name"),
     [
+        ('<?xml version="1.0"?><opml version="2.0"><head/><body><outline xmlUrl="https://a.example/feed"/>', "opml"),
         ('<?xml version="1.0"?><rss version="2.0"><channel>', "feed"),
         ('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "html"),
         ("<!DOCTYPE html><html><body><p>Text</p>", "html"),

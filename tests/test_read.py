@@ -76,7 +76,9 @@ def test_jsonl_gives_one_article_per_line_and_skips_bad_lines(caplog):
     assert result.files == 1
 
 
-def test_rss_entries_use_their_text_or_the_local_file_they_link_to():
+def test_rss_entries_use_their_own_text_and_never_read_the_local_file_they_link_to():
+    """A feed file's links are not followed, and a local path never is (issue 18): the
+    mill entry links to linked-story.txt beside the feed and keeps its teaser."""
     result = read_inputs([DATA / "feed" / "news.rss"])
     bridge, mill = result.articles
     assert bridge.title == "Bridge reopens after repairs"
@@ -84,9 +86,26 @@ def test_rss_entries_use_their_text_or_the_local_file_they_link_to():
     assert (bridge.published, bridge.date_basis) == (date(2024, 3, 5), "feed")
     assert "The old river bridge reopened on Tuesday after six months of repairs." in bridge.text
     assert "<p>" not in bridge.text
-    assert "The paper mill on the east bank will close in June" in mill.text
-    assert "teaser" not in mill.text
+    assert mill.text == "Short teaser only."
+    assert (DATA / "feed" / "linked-story.txt").read_text().split(",")[0] not in mill.text
     assert (mill.published, mill.date_basis) == (date(2024, 3, 6), "feed")
+
+
+def test_a_feed_file_whose_links_name_local_files_never_reads_them(tmp_path: Path):
+    """Issue 18: an item linking to /etc/passwd or a secret file (as a path or a file:
+    URL) keeps its own summary; the file is not read."""
+    secret = tmp_path / "private" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("The launch codes are hidden under the third floorboard.\n")
+    items = "".join(
+        f"<item><title>Item {n}</title><link>{link}</link><description>Summary {n} of the item.</description></item>"
+        for n, link in enumerate([str(secret), f"file://{secret}", "file:///etc/passwd", "/etc/passwd", "private/secret.txt"])
+    )
+    feed = tmp_path / "hostile.rss"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}</channel></rss>')
+    result = read_inputs([feed])
+    assert [article.text for article in result.articles] == [f"Summary {n} of the item." for n in range(5)]
+    assert not result.skipped
 
 
 def test_atom_feed_uses_the_published_date_not_the_update():

@@ -1,4 +1,5 @@
-"""Read stage: paths, folders, globs and ``-`` (stdin) in, raw articles out.
+"""Read stage: paths, folders, globs, ``-`` (stdin), http(s) URLs and OPML
+lists of feeds in, raw articles out.
 
 Input is what the user named on the command line; output is a ``ReadResult``
 of ``Article`` drafts (raw text, metadata hints, ids "S1", "S2"... in sorted
@@ -13,6 +14,12 @@ a file dates it, its modification time is the date of last resort
 but only when asked (``file_dates=True``): a checked-out or copied file's
 time says nothing about the story, so by default an undated article stays
 undated.
+
+Only what the user named is fetched (``read/fetch.py``): a URL input, the
+feeds of an OPML list named as an input (one found in a folder is not read),
+and the pages of a fetched feed's summary-only entries, over http(s) only. A
+feed on disk is read as it is: its links are never followed, and no link is
+ever read as a local path. With ``offline`` nothing is fetched at all.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import glob
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -30,7 +37,8 @@ from typing import BinaryIO, TextIO
 
 from briefing.model import Article, ReadResult, Skipped
 from briefing.read.decode import UnreadableText, decode_text
-from briefing.read.formats import READERS, InputFormat, Parsed, parse_document
+from briefing.read.fetch import FetchError, Fetched, Fetcher, is_web_url
+from briefing.read.formats import FALLBACK, READERS, InputFormat, Parsed, opml_feeds, parse_document, parse_html
 from briefing.read.sidecar import SIDECAR_NAMES, Sidecar, apply_sidecar, load_sidecar
 
 __all__ = ["READERS", "InputFormat", "input_files", "list_inputs", "read_inputs"]
@@ -41,6 +49,11 @@ Skip = Callable[[str, str], None]
 """Told the path and the reason of each input that gives nothing."""
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+OFFLINE = "not fetched: --offline forbids network access"
+MAX_FEED_PAGES = 100
+"""Pages fetched for one feed's summary-only entries; the rest keep their summaries."""
+OPML = "opml"
+"""The format whose lists of feeds are fetched, when named as an input."""
 NOT_ARTICLES = {".toml", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".cfg", ".ini", ".css", ".js", ".lock"}
 GLOB_CHARS = set("*?[")
 STDIN = "-"
@@ -52,14 +65,29 @@ def read_inputs(
     stdin: TextIO | BinaryIO | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     file_dates: bool = False,
+    offline: bool = False,
+    fetcher: Fetcher | None = None,
+    named: Collection[str] | None = None,
 ) -> ReadResult:
-    """Read every article the inputs name; skip (and log) what cannot be read."""
-    reader = Reader(max_bytes=max_bytes, file_dates=file_dates)
-    for name in input_files(inputs, reader.skip):
-        if name == STDIN:
-            reader.read_stdin(stdin if stdin is not None else sys.stdin)
-        else:
-            reader.read_path(Path(name))
+    """Read every article the inputs name; skip (and log) what cannot be read.
+
+    With ``offline`` nothing is fetched: a URL (or an OPML list's feeds) is skipped
+    with a warning. ``fetcher`` replaces the default one (tests use short deadlines).
+    ``named`` are the inputs the user named one by one (default: ``inputs``): only a
+    file among them is read as an OPML list, not one a folder or a pattern gave."""
+    reader = Reader(max_bytes=max_bytes, file_dates=file_dates, offline=offline, fetcher=fetcher)
+    named = {str(item) for item in (inputs if named is None else named)}
+    try:
+        reader.prefetch([str(item) for item in inputs])
+        for name in input_files(inputs, reader.skip):
+            if name == STDIN:
+                reader.read_stdin(stdin if stdin is not None else sys.stdin)
+            elif is_web_url(name):
+                reader.read_url(name)
+            else:
+                reader.read_path(Path(name), named=name in named)
+    finally:
+        reader.close()
     articles = tuple(replace(article, id=f"S{number}") for number, article in enumerate(reader.articles, start=1))
     return ReadResult(articles, tuple(reader.skipped), reader.files)
 
@@ -67,63 +95,85 @@ def read_inputs(
 class Reader:
     """Collects articles and skipped entries while walking the inputs."""
 
-    def __init__(self, *, max_bytes: int, file_dates: bool = False) -> None:
+    def __init__(self, *, max_bytes: int, file_dates: bool = False, offline: bool = False,
+                 fetcher: Fetcher | None = None) -> None:
         self.max_bytes = max_bytes
         self.file_dates = file_dates
+        self.offline = offline
         self.articles: list[Article] = []
         self.skipped: list[Skipped] = []
         self.files = 0
         self.sidecars: dict[Path, Sidecar] = {}
+        self.prefetched: dict[str, Fetched | FetchError] = {}
+        self._fetcher = fetcher
+        self.owns_fetcher = fetcher is None
 
     def skip(self, path: str, reason: str) -> None:
         """Record one input that gave nothing, with one warning line."""
         log.warning("%s: %s", path, reason)
         self.skipped.append(Skipped(path, reason))
 
-    def read_path(self, path: Path) -> None:
-        """One file: its bytes checked, decoded, parsed, and sidecar metadata applied."""
+    def close(self) -> None:
+        if self._fetcher is not None and self.owns_fetcher:
+            self._fetcher.close()
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The run's fetcher, made on the first URL (a run on files never loads httpx)."""
+        if self._fetcher is None:
+            from briefing.read.fetch import MAX_BYTES, Fetcher
+
+            self._fetcher = Fetcher(max_bytes=min(self.max_bytes, MAX_BYTES))
+        return self._fetcher
+
+    def read_path(self, path: Path, *, named: bool = False) -> None:
+        """One file: its bytes checked, decoded, parsed, and sidecar metadata applied.
+        An OPML list is read (its feeds fetched) only when the user ``named`` it."""
         self.files += 1
-        parsed = self.parse_path(path)
-        if parsed is None:
+        data = self.read_bytes(path)
+        if data is None:
             return
-        for skipped in parsed.skipped:
-            self.skip(skipped.path, skipped.reason)
+        fmt = READERS.for_suffix(path.suffix)
+        if fmt is None or not fmt.binary:  # a binary format decodes itself
+            data = self.decoded(data, str(path), suffix=path.suffix)
+            if data is None:
+                return
+            fmt = READERS.sniff(data, path.suffix)
+        if fmt.name == OPML and named:
+            self.add(self.read_opml(data, str(path)))
+            return
         sidecar = self.sidecar_for(path.parent)
         mtime = file_date(path) if self.file_dates else None
+
+        def with_sidecar(article: Article) -> Article:
+            article = apply_sidecar(article, sidecar.get(path.name))
+            if article.published is None and mtime is not None:
+                article = replace(article, published=mtime, date_basis="file")
+            return article
+
+        self.add(parse_document(data, str(path), fmt), with_sidecar)
+
+    def add(self, parsed: Parsed, complete: Callable[[Article], Article] | None = None) -> None:
+        """Keep what a document gave (``complete``d with metadata from outside it); report the rest."""
+        for skipped in parsed.skipped:
+            self.skip(skipped.path, skipped.reason)
         for article in parsed.articles:
             if not article.text.strip():
                 self.skip(article.path, "no text")
                 continue
-            article = apply_sidecar(article, sidecar.get(path.name))
-            if article.published is None and mtime is not None:
-                article = replace(article, published=mtime, date_basis="file")
-            self.articles.append(article)
+            self.articles.append(complete(article) if complete else article)
 
-    def parse_path(self, path: Path, *, in_feed: bool = False) -> Parsed | None:
-        """Bytes to article drafts, or None (with the reason recorded) when the file is unusable."""
-        data = self.read_bytes(path)
-        if data is None:
-            return None
-        binary = READERS.for_suffix(path.suffix)
-        if binary is not None and binary.binary:
-            return parse_document(data, str(path), binary)  # a binary format decodes itself
+    def decoded(self, data: bytes, where: str, *, suffix: str) -> str | None:
+        """The text of ``data``, or None (with the reason recorded) when it cannot be decoded or is blank."""
         try:
-            text = decode_text(data, suffix=path.suffix)
+            text = decode_text(data, suffix=suffix)
         except UnreadableText as reason:
-            self.skip(str(path), str(reason))
+            self.skip(where, str(reason))
             return None
         if not text.strip():
-            self.skip(str(path), "empty file" if not data else "empty file (whitespace only)")
+            self.skip(where, "empty file" if not data else "empty file (whitespace only)")
             return None
-        fmt = READERS.sniff(text, path.suffix)
-        if in_feed and fmt.follows_links:
-            return Parsed()  # a feed linking to a feed: do not follow
-        return parse_document(text, str(path), fmt, read_local=None if in_feed else self.read_linked)
-
-    def read_linked(self, path: Path) -> list[Article] | None:
-        """The article a feed entry links to, when that is a local file."""
-        parsed = self.parse_path(path, in_feed=True)
-        return parsed.articles if parsed else None
+        return text
 
     def read_bytes(self, path: Path) -> bytes | None:
         """The file's bytes, or None with the reason (missing, too large, unreadable, a loop)."""
@@ -146,6 +196,86 @@ class Reader:
             self.skip(name, reason)
         return None
 
+    def read_url(self, url: str) -> None:
+        """A URL the user named: an article page, a feed, or an OPML list."""
+        self.files += 1
+        if self.offline:
+            self.skip(url, OFFLINE)
+            return
+        fetched = self.prefetched.pop(url, None) or self.fetcher.fetch_all([url])[0]
+        if isinstance(fetched, FetchError):
+            self.skip(url, str(fetched))
+            return
+        self.add(self.parse_fetched(url, fetched, allow_opml=True))
+
+    def prefetch(self, inputs: Sequence[str]) -> None:
+        """Fetch the URL inputs together, a few per host, before reading them in order."""
+        urls = list(dict.fromkeys(name for name in inputs if is_web_url(name)))
+        if len(urls) > 1 and not self.offline:
+            self.prefetched = dict(zip(urls, self.fetcher.fetch_all(urls)))
+
+    def read_opml(self, text: str, where: str) -> Parsed:
+        """Every feed an OPML list names, fetched in parallel; one warning per feed that fails."""
+        feeds, problem = opml_feeds(text)
+        if problem:
+            return Parsed(skipped=[Skipped(where, problem)])
+        if not feeds:
+            return Parsed(skipped=[Skipped(where, "OPML list without feeds (no outline has an xmlUrl)")])
+        parsed = Parsed()
+        web = [url for url in feeds if is_web_url(url)]
+        parsed.skipped.extend(Skipped(url, "not an http(s) URL; not read") for url in feeds if url not in web)
+        if self.offline:
+            parsed.skipped.extend(Skipped(url, OFFLINE) for url in web)
+            return parsed
+        for url, result in zip(web, self.fetcher.fetch_all(web)):
+            part = Parsed(skipped=[Skipped(url, str(result))]) if isinstance(result, FetchError) else self.parse_fetched(url, result)
+            parsed.articles.extend(part.articles)
+            parsed.skipped.extend(part.skipped)
+        return parsed
+
+    def parse_fetched(self, where: str, fetched: Fetched, *, allow_opml: bool = False) -> Parsed:
+        """A response to article drafts by what it turns out to be; a page's url is where it was read."""
+        try:
+            text = decode_text(fetched.body)
+        except UnreadableText as reason:
+            return Parsed(skipped=[Skipped(where, str(reason))])
+        if not text.strip():
+            return Parsed(skipped=[Skipped(where, "empty response")])
+        fmt = fetched_format(text, fetched)
+        if fmt.name == OPML:
+            return self.read_opml(text, where) if allow_opml else Parsed(skipped=[Skipped(where, "an OPML list inside an OPML list; not followed")])
+        parsed = parse_document(text, where, fmt, base=fetched.url, fetch_pages=self.fetch_pages)
+        if not fmt.follows_links:
+            parsed.articles[:] = [
+                replace(article, url=fetched.url) if fmt.name == "html" or article.url is None else article
+                for article in parsed.articles
+            ]
+        return parsed
+
+    def fetch_pages(self, links: Sequence[str]) -> dict[str, Article]:
+        """The pages of feed entries that carry only a summary (http(s) links only); a page
+        that fails is one warning, and its entry keeps the summary."""
+        wanted = list(dict.fromkeys(link for link in links if is_web_url(link)))
+        if self.offline or not wanted:
+            return {}
+        if len(wanted) > MAX_FEED_PAGES:
+            log.warning("%s and %d more links of one feed: not fetched (at most %d pages a feed); their summaries are used",
+                        wanted[MAX_FEED_PAGES], len(wanted) - MAX_FEED_PAGES - 1, MAX_FEED_PAGES)
+            wanted = wanted[:MAX_FEED_PAGES]
+        pages: dict[str, Article] = {}
+        for link, result in zip(wanted, self.fetcher.fetch_all(wanted)):
+            if isinstance(result, FetchError):
+                log.warning("%s: %s; the feed's summary is used", link, result)
+                continue
+            try:
+                text = decode_text(result.body)
+            except UnreadableText as reason:
+                log.warning("%s: %s; the feed's summary is used", link, reason)
+                continue
+            if fetched_format(text, result).name == "html":
+                pages[link] = parse_html(text, link)
+        return pages
+
     def read_stdin(self, stream: TextIO | BinaryIO) -> None:
         """``-``: one document from standard input, in whatever format it sniffs as."""
         self.files += 1
@@ -159,11 +289,8 @@ class Reader:
             self.skip("<stdin>", "empty input")
             return
         fmt = READERS.sniff(text, "")
-        parsed = parse_document(text, "<stdin>", fmt)
-        for skipped in parsed.skipped:
-            self.skip(skipped.path, skipped.reason)
-        for article in parsed.articles:
-            self.articles.append(replace(article, raw_format="stdin") if fmt.name == "txt" else article)
+        self.add(parse_document(text, "<stdin>", fmt),
+                 lambda article: replace(article, raw_format="stdin") if fmt.name == FALLBACK else article)
 
     def sidecar_for(self, folder: Path) -> Sidecar:
         """The folder's sources.toml / sources.csv mapping, loaded once."""
@@ -177,13 +304,14 @@ class Reader:
 
 def input_files(inputs: Sequence[str | os.PathLike[str]], skip: Skip) -> Iterator[str]:
     """The one walk over what the user named: every file to read, in reading order,
-    and ``-`` where standard input is read; ``skip`` hears each name that gives no file.
+    ``-`` where standard input is read and each http(s) URL where it is fetched;
+    ``skip`` hears each name that gives no file.
 
     Both engines read in this order: the local one as it walks, Dask by handing
     each file to a worker (``list_inputs``)."""
     for item in inputs:
         name = str(item)
-        if name == STDIN:
+        if name == STDIN or is_web_url(name):
             yield name
         else:
             yield from files_named(name, skip)
@@ -211,6 +339,17 @@ def list_inputs(inputs: Sequence[str | os.PathLike[str]]) -> tuple[list[str], li
     skipped: list[Skipped] = []
     files = list(input_files(inputs, lambda path, reason: skipped.append(Skipped(str(path), reason))))
     return files, skipped
+
+
+SERVED_FORMATS = {"text/html": "html", "application/xhtml+xml": "html", "text/markdown": "md", "text/x-markdown": "md"}
+
+
+def fetched_format(text: str, fetched: Fetched) -> InputFormat:
+    """What a response is: by its first characters, else by its media type (a page
+    served as HTML is HTML even when a long comment hides its first tag)."""
+    fmt = READERS.sniff(text, "")
+    served = SERVED_FORMATS.get(fetched.media_type)
+    return READERS.entries[served] if fmt.name == FALLBACK and served else fmt
 
 
 def walk_folder(folder: Path, skip: Skip) -> Iterator[Path]:

@@ -1,6 +1,7 @@
 """The input formats: one decoded file to article drafts, per format: plain
-text, Markdown with front matter, HTML (trafilatura), JSON Lines and RSS/Atom
-feeds (feedparser), and any format an installed package adds.
+text, Markdown with front matter, HTML (trafilatura), JSON Lines, RSS/Atom
+feeds (feedparser), OPML lists of feeds, and any format an installed package
+adds.
 
 Input is a file's text and path; output is ``Article`` drafts (id still
 empty, raw text, metadata hints) and ``Skipped`` entries for unusable parts.
@@ -14,16 +15,15 @@ group ``briefing.readers``; see ``briefing.plugins``).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
 import time
 import xml.sax
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 import feedparser
 import trafilatura
@@ -31,30 +31,21 @@ import trafilatura
 from briefing.written_dates import parse_date
 from briefing.model import Article, Skipped
 from briefing.plugins import BUILT_IN, Registry
+from briefing.read.front_matter import split_front_matter
 
-FRONT_MATTER_KEYS = {
-    "title": "title",
-    "headline": "title",
-    "outlet": "outlet",
-    "source": "outlet",
-    "publication": "outlet",
-    "site": "outlet",
-    "url": "url",
-    "link": "url",
-    "date": "date",
-    "published": "date",
-}
-
-FRONT_MATTER_LINE = re.compile(r"^([A-Za-z_][\w-]{0,30})\s{0,4}:\s?(.{0,500})$")
 MARKDOWN_LINK = re.compile(r"!?\[([^\[\]\n]{0,300})\]\([^()\s]{0,500}\)")
 MARKDOWN_STRONG = re.compile(r"(?<!\w)(\*\*|\*)(?=\S)([^*\n]{1,300}?)(?<=\S)\1(?!\w)")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 log = logging.getLogger("briefing")
 
+NOT_NAMED_OPML = "an OPML list of feeds is read only when named as an input, not found in a folder"
+
 JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean", dict: "object"}
 
-LocalReader = Callable[[Path], "list[Article] | None"]
+PageFetcher = Callable[[Sequence[str]], "dict[str, Article]"]
+"""Entry links to the articles fetched from them (the links that gave none left out)."""
 
 
 @dataclass
@@ -67,13 +58,13 @@ class Parsed:
 
 def parse_plain(text: str, path: str, fmt: str = "txt") -> Article:
     """Plain text; a front-matter block is honoured here too, since people put one in .txt files."""
-    fields, body = split_front_matter(text)
+    fields, body = split_front_matter(text, path)
     return article_from_fields(fields, body, path, fmt)
 
 
 def parse_markdown(text: str, path: str) -> Article:
     """Markdown: front matter for metadata, a top heading as title, link and emphasis markup removed."""
-    fields, body = split_front_matter(text)
+    fields, body = split_front_matter(text, path, headers=True)
     lines = [MARKDOWN_HEADING.sub("", line) for line in body.split("\n")]
     if "title" not in fields:
         first = next((i for i, line in enumerate(body.split("\n")) if line.strip()), None)
@@ -84,35 +75,6 @@ def parse_markdown(text: str, path: str) -> Article:
     body = MARKDOWN_LINK.sub(r"\1", body)
     body = MARKDOWN_STRONG.sub(r"\2", body)
     return article_from_fields(fields, body, path, "md")
-
-
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split a leading ``---`` block of ``key: value`` lines from the body."""
-    stripped = text.lstrip("\n")
-    if not stripped.startswith("---\n"):
-        return {}, text
-    end = stripped.find("\n---", 3)
-    if end < 0:
-        return {}, text
-    fields: dict[str, str] = {}
-    block = [line.strip() for line in stripped[4:end].split("\n") if line.strip()]
-    if not block or not all(FRONT_MATTER_LINE.match(line) for line in block):
-        return {}, text  # a rule between paragraphs, not front matter
-    for line in block:
-        match = FRONT_MATTER_LINE.match(line)
-        if match and match.group(1).lower() in FRONT_MATTER_KEYS:
-            value = unquote_value(match.group(2).strip())
-            if value and value.lower() not in ("null", "~", "none"):
-                fields.setdefault(FRONT_MATTER_KEYS[match.group(1).lower()], value)
-    body = stripped[end + 4 :]
-    return fields, body.split("\n", 1)[1] if "\n" in body else ""
-
-
-def unquote_value(value: str) -> str:
-    """A front-matter value without the quotes that wrap it (quotes inside are kept)."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1].strip()
-    return value
 
 
 def article_from_fields(fields: dict[str, str], body: str, path: str, fmt: str, basis: str = "front_matter") -> Article:
@@ -194,32 +156,34 @@ def record_problem(record: object) -> str | None:
     return None
 
 
-def parse_feed(text: str, path: str, *, read_local: LocalReader | None = None) -> Parsed:
-    """Each feed entry is an article: its content, or the local file its link points to.
+def parse_feed(text: str, path: str, *, base: str | None = None, fetch_pages: PageFetcher | None = None) -> Parsed:
+    """Each feed entry is an article: its content, or for an entry that carries only a
+    summary, the page its link names when ``fetch_pages`` fetches it (a feed given by
+    URL; never a local path or ``file:`` link). ``base`` is the feed's own URL, against
+    which relative links are resolved.
 
     A malformed feed gives what feedparser recovers from it; when that is nothing
     readable, the file is reported as unreadable rather than entry by entry."""
-    feed = feedparser.parse(text)
+    # A stream, not a string: feedparser opens a string that looks like a path or URL.
+    feed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers={"content-location": base} if base else None)
     parsed = Parsed()
     outlet = feed.feed.get("title") or None
     if not feed.entries:
         reason = "feed without entries" if not feed.bozo else f"unreadable feed ({feed.bozo_exception})"
         parsed.skipped.append(Skipped(path, reason))
         return parsed
+    summary_only = [entry.get("link") for entry in feed.entries if entry.get("link") and not entry.get("content")]
+    pages = fetch_pages(summary_only) if (fetch_pages is not None and summary_only) else {}
     for number, entry in enumerate(feed.entries, start=1):
         where = f"{path}#{number}"
-        published = entry_date(entry)
-        local = local_target(entry.get("link"), Path(path).parent)
-        linked = read_local(local) if (local is not None and read_local is not None) else None
-        if linked:
-            article = linked[0]
-            body, fmt = article.text, article.raw_format
-            title = article.title or entry.get("title")
-            hint_outlet = article.outlet or outlet
-            where = f"{where} ({local.name})"
-        else:
-            body, fmt = entry_text(entry), "feed"
-            title, hint_outlet = entry.get("title"), outlet
+        published = entry_published = entry_date(entry)
+        body, fmt, title, hint_outlet = entry_text(entry), "feed", entry.get("title"), outlet
+        page = pages.get(entry.get("link"))
+        if page is not None and len(page.text) > len(body):
+            body, fmt = page.text, page.raw_format
+            title = title or page.title
+            hint_outlet = page.outlet or outlet
+            published = published or page.published
         if not body.strip():
             parsed.skipped.append(Skipped(where, "feed entry without text"))
             continue
@@ -232,13 +196,39 @@ def parse_feed(text: str, path: str, *, read_local: LocalReader | None = None) -
                 outlet=hint_outlet,
                 url=entry.get("link"),
                 published=published,
-                date_basis="feed" if published else "none",
+                date_basis=("feed" if entry_published else "html") if published else "none",
                 raw_format=fmt,
             )
         )
     if not parsed.articles and isinstance(feed.get("bozo_exception"), xml.sax.SAXException):
         return Parsed(skipped=[Skipped(path, f"unreadable feed ({feed.get('bozo_exception')})")])
     return parsed
+
+
+def opml_feeds(text: str) -> tuple[list[str], str | None]:
+    """The feed URLs an OPML subscription list names (each outline's ``xmlUrl``, in
+    order, once each), or the reason it is not one. Entities are never expanded."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(XML_DECLARATION.sub("", text, count=1), parser)
+    except (etree.XMLSyntaxError, ValueError) as error:
+        return [], f"unreadable OPML ({str(error).splitlines()[0] if str(error) else 'not XML'})"
+    if etree.QName(root).localname.lower() != "opml":
+        return [], "not an OPML document"
+    urls = []
+    for outline in root.iter("{*}outline"):
+        url = next((value for name, value in outline.attrib.items() if name.lower() == "xmlurl"), "").strip()
+        if url:
+            urls.append(url)
+    return list(dict.fromkeys(urls)), None
+
+
+def parse_opml(text: str, path: str) -> Parsed:
+    """An OPML list read as a document gives nothing: its feeds are fetched by the
+    reader, and only when the user named the list (``read.Reader.read_opml``)."""
+    return Parsed(skipped=[Skipped(path, NOT_NAMED_OPML)])
 
 
 def entry_date(entry) -> date | None:
@@ -262,17 +252,8 @@ def entry_text(entry) -> str:
     return (text or "").replace("\n", "\n\n")
 
 
-def local_target(link: str | None, folder: Path) -> Path | None:
-    """The local file an entry links to (relative path or file: URL), if it exists."""
-    if not link:
-        return None
-    parts = urlparse(link)
-    if parts.scheme not in ("", "file"):
-        return None
-    target = Path(unquote(parts.path))
-    if not target.is_absolute():
-        target = folder / target
-    return target if target.is_file() else None
+def looks_like_opml(head: str) -> bool:
+    return head.startswith("<opml") or head.startswith("<?xml") and "<opml" in head
 
 
 def looks_like_feed(head: str) -> bool:
@@ -289,7 +270,7 @@ def looks_like_jsonl(head: str) -> bool:
 
 
 def looks_like_front_matter(head: str) -> bool:
-    return head.startswith("---\n")
+    return head.startswith(("---\n", "+++\n"))
 
 
 SNIFF_CHARACTERS = 1000
@@ -306,8 +287,12 @@ class InputFormat:
 
     ``parse(text, path)`` returns an ``Article``, several, or a ``Parsed`` (articles and
     skipped parts); ``sniff(head)`` gets the first characters, lower-cased, leading blanks
-    stripped. With ``follows_links`` (feeds), ``parse`` also takes ``read_local=``, which
-    reads the local file an entry links to. A ``binary`` format (a zip, an office
+    stripped. ``shares`` lists suffixes of other formats under which this one is still
+    told by its text (an OPML list saved as ``.xml``). With ``follows_links`` (feeds),
+    ``parse`` also takes ``base=`` (the URL the document came from, or None) and
+    ``fetch_pages=``, which fetches the http(s) pages entries link to; it is given
+    only for a document fetched by URL, so a file on disk never leads to a fetch, and
+    no link is ever read as a local file. A ``binary`` format (a zip, an office
     document) is found by its suffix only and ``parse`` gets the file's bytes."""
 
     name: str
@@ -317,11 +302,13 @@ class InputFormat:
     description: str = ""
     follows_links: bool = False
     binary: bool = False
+    shares: tuple[str, ...] = ()
     origin: str = BUILT_IN
 
     def __post_init__(self) -> None:
-        suffixes = (self.suffixes,) if isinstance(self.suffixes, str) else self.suffixes
-        object.__setattr__(self, "suffixes", tuple("." + suffix.lower().lstrip(".") for suffix in suffixes))
+        for name in ("suffixes", "shares"):
+            suffixes = (getattr(self, name),) if isinstance(getattr(self, name), str) else getattr(self, name)
+            object.__setattr__(self, name, tuple("." + suffix.lower().lstrip(".") for suffix in suffixes))
 
 
 class Readers(Registry[InputFormat]):
@@ -341,19 +328,26 @@ class Readers(Registry[InputFormat]):
         return next((entry for entry in self.entries.values() if suffix.lower() in entry.suffixes), None)
 
     def sniff(self, text: str, suffix: str) -> InputFormat:
-        """The format named by the suffix, else the first whose rule recognises the text, else plain text."""
-        by_suffix = self.for_suffix(suffix)
+        """The format named by the suffix (unless the text shows one that ``shares`` it),
+        else the first whose rule recognises the text, else plain text."""
+        head = text.lstrip()[:SNIFF_CHARACTERS].lower()
+        sniffable = [entry for entry in self if entry.sniff is not None and not entry.binary]
+        sharing = (entry for entry in sniffable if suffix.lower() in entry.shares and entry.sniff(head))
+        by_suffix = next(sharing, None) or self.for_suffix(suffix)
         if by_suffix is not None:
             return by_suffix
-        head = text.lstrip()[:SNIFF_CHARACTERS].lower()
-        sniffable = (entry for entry in self if entry.sniff is not None and not entry.binary)
         return next((entry for entry in sniffable if entry.sniff(head)), self.entries[FALLBACK])
 
 
-def parse_document(text: str | bytes, path: str, fmt: InputFormat, *, read_local: LocalReader | None = None) -> Parsed:
-    """Read one file's text as ``fmt``. A plugin's reader that fails costs that file, not the run."""
+def parse_document(
+    text: str | bytes, path: str, fmt: InputFormat, *, base: str | None = None, fetch_pages: PageFetcher | None = None
+) -> Parsed:
+    """Read one file's text as ``fmt``; ``base`` and ``fetch_pages`` are for a document
+    fetched by URL (see ``InputFormat``). A plugin's reader that fails costs that file, not the run."""
     try:
-        return as_parsed(fmt.parse(text, path, read_local=read_local) if fmt.follows_links else fmt.parse(text, path))
+        if fmt.follows_links:
+            return as_parsed(fmt.parse(text, path, base=base, fetch_pages=fetch_pages))
+        return as_parsed(fmt.parse(text, path))
     except Exception as error:
         if fmt.origin == BUILT_IN:
             raise
@@ -375,9 +369,13 @@ def as_parsed(result: Parsed | Article | Iterable[Article]) -> Parsed:
 READERS = Readers(
     "briefing.readers",
     InputFormat,
-    (  # sniffing tries the rules in this order: a feed is XML too, so feeds come before web pages
+    (  # sniffing tries the rules in this order: OPML lists and feeds are XML too (an OPML
+        # list has a <body>), so they come before web pages
+        InputFormat("opml", (".opml",), parse_opml, looks_like_opml,
+                    "OPML list of feeds: each feed fetched, when the list is named as an input",
+                    shares=(".xml",)),
         InputFormat("feed", (".xml", ".rss", ".atom"), parse_feed, looks_like_feed,
-                    "RSS or Atom feed: each entry an article (its text, or the local file it links to)",
+                    "RSS or Atom feed: each entry an article (fetched by URL: a summary-only entry's page too)",
                     follows_links=True),
         InputFormat("html", (".html", ".htm", ".xhtml"), parse_html, looks_like_html,
                     "web page: main text and metadata by trafilatura"),
