@@ -13,6 +13,13 @@ a file dates it, its modification time is the date of last resort
 but only when asked (``file_dates=True``): a checked-out or copied file's
 time says nothing about the story, so by default an undated article stays
 undated.
+
+What is read is what the user named, nothing else: inside a folder, a
+symbolic link to a file or folder outside it is skipped, and the files a
+brief was written to (listed in the folder's ``.briefing-outputs``) are
+never read back as articles. An article longer than spaCy can take in one
+piece (``MAX_ARTICLE_CHARS``) is cut at a paragraph break, with a warning; a
+file name that is not valid UTF-8 is shown with ``\\xNN`` escapes.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from briefing.model import Article, ReadResult, Skipped
+from briefing.outputs import written_here
 from briefing.read.decode import UnreadableText, decode_text
 from briefing.read.formats import Parsed, parse_document, sniff_format
 from briefing.read.sidecar import SIDECAR_NAMES, Sidecar, apply_sidecar, load_sidecar
@@ -38,6 +46,8 @@ log = logging.getLogger("briefing")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 NOT_ARTICLES = {".toml", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".cfg", ".ini", ".css", ".js", ".lock"}
 GLOB_CHARS = set("*?[")
+MAX_ARTICLE_CHARS = 1_000_000
+"""spaCy's ``max_length``: a longer text is refused whole (and would need about 10 GB to analyse)."""
 
 
 def read_inputs(
@@ -108,25 +118,28 @@ class Reader:
             article = apply_sidecar(article, sidecar.get(path.name))
             if article.published is None and mtime is not None:
                 article = replace(article, published=mtime, date_basis="file")
-            self.articles.append(article)
+            self.articles.append(capped(article))
 
     def parse_path(self, path: Path, *, in_feed: bool = False) -> Parsed | None:
         """Bytes to article drafts, or None (with the reason recorded) when the file is unusable."""
         data = self.read_bytes(path)
         if data is None:
             return None
+        name = shown_path(path)
+        if name != str(path) and not in_feed:
+            log.warning("%s: file name is not valid UTF-8 (shown with \\xNN escapes)", name)
         try:
             text = decode_text(data, suffix=path.suffix)
         except UnreadableText as reason:
-            self.skip(str(path), str(reason))
+            self.skip(name, str(reason))
             return None
         if not text.strip():
-            self.skip(str(path), "empty file" if not data else "empty file (whitespace only)")
+            self.skip(name, "empty file" if not data else "empty file (whitespace only)")
             return None
         fmt = sniff_format(text, path.suffix)
         if in_feed and fmt == "feed":
             return Parsed()  # a feed linking to a feed: do not follow
-        return parse_document(text, str(path), fmt, read_local=None if in_feed else self.read_linked)
+        return parse_document(text, name, fmt, read_local=None if in_feed else self.read_linked)
 
     def read_linked(self, path: Path) -> list[Article] | None:
         """The article a feed entry links to, when that is a local file."""
@@ -135,7 +148,7 @@ class Reader:
 
     def read_bytes(self, path: Path) -> bytes | None:
         """The file's bytes, or None with the reason (missing, too large, unreadable, a loop)."""
-        name = str(path)
+        name = shown_path(path)
         try:
             size = path.stat().st_size
             if not path.is_file():
@@ -157,7 +170,14 @@ class Reader:
     def read_stdin(self, stream: TextIO | BinaryIO) -> None:
         """``-``: one document from standard input, in whatever format it sniffs as."""
         self.files += 1
-        content = getattr(stream, "buffer", stream).read()  # bytes when we can, to detect the encoding
+        if stream is None:  # started with standard input closed (``briefing build - <&-``)
+            self.skip("<stdin>", "standard input is closed")
+            return
+        try:
+            content = getattr(stream, "buffer", stream).read()  # bytes when we can, to detect the encoding
+        except (OSError, ValueError) as error:  # ValueError: a stream closed in this process
+            self.skip("<stdin>", f"cannot read standard input ({getattr(error, 'strerror', None) or error})")
+            return
         try:
             text = decode_text(content) if isinstance(content, bytes) else content.replace("\r\n", "\n")
         except UnreadableText as reason:
@@ -171,7 +191,7 @@ class Reader:
         for skipped in parsed.skipped:
             self.skip(skipped.path, skipped.reason)
         for article in parsed.articles:
-            self.articles.append(replace(article, raw_format="stdin") if fmt == "txt" else article)
+            self.articles.append(capped(replace(article, raw_format="stdin") if fmt == "txt" else article))
 
     def sidecar_for(self, folder: Path) -> Sidecar:
         """The folder's sources.toml / sources.csv mapping, loaded once."""
@@ -195,6 +215,7 @@ def walk_folder(folder: Path, skip) -> Iterator[Path]:
 
 
 def walk_files(folder: Path, skip) -> Iterator[Path]:
+    inside = os.path.realpath(folder)
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=lambda error: skip(error.filename, "unreadable folder")):
         stat = os.stat(root)
@@ -203,10 +224,49 @@ def walk_files(folder: Path, skip) -> Iterator[Path]:
             dirs.clear()
             continue
         seen.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        dirs[:] = sorted(name for name in dirs if not name.startswith(".") and within(Path(root) / name, inside, skip))
+        outputs = written_here(Path(root))
+        if outputs & set(files):
+            skip(root, f"{len(outputs & set(files))} files written by briefing here are not read as input")
         for name in sorted(files):
-            if is_article_name(name):
+            if is_article_name(name) and name not in outputs and within(Path(root) / name, inside, skip):
                 yield Path(root) / name
+
+
+def within(path: Path, folder: str, skip) -> bool:
+    """Whether ``path`` is inside ``folder`` once links are followed; a link out of it is skipped,
+    so a folder cannot pull in files its owner never named (``~/.ssh`` linked from a shared folder)."""
+    if not path.is_symlink():
+        return True
+    target = os.path.realpath(path)
+    if os.path.commonpath([target, folder]) == folder:
+        return True
+    skip(str(path), f"symbolic link to outside the folder ({target}); not followed")
+    return False
+
+
+def shown_path(path: Path) -> str:
+    """The path as text; bytes that are not UTF-8 (a Linux file name can hold any) as ``\\xNN``."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
+def capped(article: Article) -> Article:
+    """The article, cut at the last paragraph (else word) break before ``MAX_ARTICLE_CHARS``
+    when it is longer, with a warning: spaCy refuses longer texts whole."""
+    if len(article.text) <= MAX_ARTICLE_CHARS:
+        return article
+    cut = article.text.rfind("\n\n", 0, MAX_ARTICLE_CHARS)
+    if cut < MAX_ARTICLE_CHARS // 2:
+        cut = article.text.rfind(" ", 0, MAX_ARTICLE_CHARS)
+    if cut < MAX_ARTICLE_CHARS // 2:
+        cut = MAX_ARTICLE_CHARS
+    log.warning("%s: article of %d characters; only the first %d are analysed", article.path, len(article.text), cut)
+    return replace(article, text=article.text[:cut])
 
 
 def pattern_matches(pattern: str) -> tuple[list[str], str | None]:
