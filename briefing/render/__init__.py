@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import css_inline
+from markupsafe import Markup
 
 from briefing.errors import RenderError
 from briefing.model import Brief
-from briefing.render.assets import find_style, read_styles, render_template, search_path
+from briefing.render.assets import find_style, read_styles, render_template, search_path, without_remote_urls
 from briefing.render.files import EXTENSIONS, output_path, slugify, write_atomically
 from briefing.render.view import build_context
 
@@ -67,6 +68,7 @@ class RenderOptions:
     language: str = "en"
     sender: str | None = None  # From: of a rendered .eml
     recipients: tuple[str, ...] = ()  # To: of a rendered .eml
+    unsafe_templates: bool = False  # the full Jinja language instead of the sandbox (trusted templates)
 
     def __post_init__(self):
         paper = {size.lower(): size for size in PAPER_SIZES}.get(
@@ -168,15 +170,17 @@ def _render_html(brief: Brief, format: str, options: RenderOptions) -> str:
     context["stylesheet"] = (
         read_styles(styles, options.styles_dir) if format != "pdf" else ""
     )
+    if format == "email":  # a mail client would fetch them: no remote stylesheet or image
+        context["stylesheet"] = Markup(without_remote_urls(context["stylesheet"]))
     return render_template(
-        TEMPLATES[format], context, templates_dir=options.templates_dir
+        TEMPLATES[format], context, templates_dir=options.templates_dir, unsafe=options.unsafe_templates
     )
 
 
 def _render_text(brief: Brief, format: str, options: RenderOptions) -> str:
     context = build_context(brief, options=options, format=format)
     return render_template(
-        TEMPLATES[format], context, templates_dir=options.templates_dir
+        TEMPLATES[format], context, templates_dir=options.templates_dir, unsafe=options.unsafe_templates
     )
 
 

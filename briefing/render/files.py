@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
 
 from briefing.errors import RenderError
 from briefing.model import Brief
+from briefing.outputs import record_output
 
 EXTENSIONS = {
     "pdf": ".pdf",
@@ -21,6 +24,8 @@ EXTENSIONS = {
     "json": ".json",
 }
 SLUG_WORDS = 8
+MAX_NAME_BYTES = 200
+"""File systems allow 255 bytes a name; the temporary file beside it adds a prefix and a suffix."""
 
 
 def slugify(title: str) -> str:
@@ -41,13 +46,32 @@ def output_path(brief: Brief, out_dir: Path, format: str) -> Path:
             f"{format}: unknown format (choose from {', '.join(EXTENSIONS)})"
         )
     as_of = brief.as_of.isoformat() if brief.as_of else "undated"
-    return Path(out_dir) / f"{as_of}-{slugify(brief.title)}{EXTENSIONS[format]}"
+    slug = slugify(brief.title)
+    room = MAX_NAME_BYTES - len(f"{as_of}-{EXTENSIONS['email']}")  # the same stem for every format
+    if len(slug) > room:  # one very long word: cut, and a short hash keeps different titles apart
+        slug = f"{slug[: room - 9].rstrip('-')}-{hashlib.sha256(slug.encode()).hexdigest()[:8]}"
+    return Path(out_dir) / f"{as_of}-{slug}{EXTENSIONS[format]}"
+
+
+def refuse_special(path: Path) -> None:
+    """Refuse to write over anything but a regular file: a device, a pipe, a socket, a folder."""
+    try:
+        mode = Path(path).stat().st_mode
+    except OSError:
+        return  # a new path (or one we cannot see: the write says why)
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise RenderError(f"{path}: cannot write: {kind} (give a new or regular file)")
 
 
 def write_atomically(path: Path, content: bytes) -> Path:
     """Write to a temporary file next to ``path`` and rename it into place, so a
-    reader never sees half a file; on any failure the temporary file goes."""
+    reader never sees half a file; on any failure the temporary file goes. Only a
+    regular file or a new path is written: a device, a pipe or a folder is refused,
+    never replaced (``--eml /dev/null`` run as root would replace /dev/null). The
+    name goes into the folder's list of outputs, so no later run reads it as input."""
     path = Path(path)
+    refuse_special(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
@@ -62,6 +86,7 @@ def write_atomically(path: Path, content: bytes) -> Path:
             os.fsync(output.fileno())
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
+        record_output(path)
     except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
