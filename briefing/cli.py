@@ -2,15 +2,19 @@
 
 Exit codes (DESIGN.md): 0 ok; 1 a problem with the input or options; 2 usage
 error (argparse); 70 a bug, reported in one line (``--debug`` shows the
-traceback).
+traceback); 141 (128 + SIGPIPE) when the reader of standard output went away
+(``briefing summarize ... | head``), quietly, as other command-line tools do.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
+import signal
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from briefing import __version__
@@ -22,6 +26,9 @@ log = logging.getLogger("briefing")
 FORMATS = ("pdf", "html", "email", "md", "json")
 EXIT_INPUT = 1
 EXIT_BUG = 70
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+EARLIEST_AS_OF = date(1900, 1, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,14 +36,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(args.verbose, args.quiet)
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not in the interpreter's exit
+        return code
     except BriefingError as error:
         print(f"error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): nothing more to say to it
+        silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as error:  # a bug: one line, unless asked for more
+        if isinstance(error, OSError) and error.errno in FULL:  # stdout on a full disk (files say so themselves)
+            silence_stdout()
+            print(f"error: cannot write the output: {error.strerror}", file=sys.stderr)
+            return EXIT_INPUT
         if args.debug:
             raise
         print(
@@ -45,6 +61,18 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush of what is still
+    buffered does not fail again (and print a traceback) on the way out."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -57,7 +85,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="write the brief as PDF, HTML, email, Markdown or JSON")
     add_input_options(build)
-    build.add_argument("-o", "--output", type=Path, default=Path("out"), metavar="DIR",
+    build.add_argument("-o", "--output", type=path_value, default=Path("out"), metavar="DIR",
                        help="output directory (default: out/)")
     build.add_argument("-f", "--formats", type=parse_formats, default=("pdf", "html"),
                        metavar="LIST", help=f"comma-separated, from {','.join(FORMATS)} (default: pdf,html)")
@@ -71,12 +99,13 @@ def make_parser() -> argparse.ArgumentParser:
 
     email = commands.add_parser("email", help="write the brief as an email (.eml) or send it over SMTP")
     add_input_options(email)
-    email.add_argument("--to", required=True, action="append", metavar="ADDR", help="recipient (repeatable)")
-    email.add_argument("--from", dest="sender", default="briefing@localhost", metavar="ADDR")
+    email.add_argument("--to", type=address, required=True, action="append", metavar="ADDR",
+                       help="recipient (repeatable)")
+    email.add_argument("--from", dest="sender", type=address, default="briefing@localhost", metavar="ADDR")
     email.add_argument("--subject", help="default: the brief's title and date")
     email.add_argument("--smtp", metavar="HOST:PORT",
                        help="send through this server (login from BRIEFING_SMTP_USER/BRIEFING_SMTP_PASSWORD)")
-    email.add_argument("--eml", type=Path, metavar="FILE", help="write the message to this file")
+    email.add_argument("--eml", type=path_value, metavar="FILE", help="write the message to this file")
     add_render_options(email)
     email.set_defaults(run=run_email)
 
@@ -113,8 +142,10 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 def add_render_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="PDF paper size")
     parser.add_argument("--organisation", metavar="NAME", help="author named in the document metadata")
-    parser.add_argument("--templates", type=Path, metavar="DIR", help="templates that override the packaged ones")
-    parser.add_argument("--styles", type=Path, metavar="DIR", help="stylesheets that override the packaged ones")
+    parser.add_argument("--templates", type=path_value, metavar="DIR", help="templates that override the packaged ones")
+    parser.add_argument("--styles", type=path_value, metavar="DIR", help="stylesheets that override the packaged ones")
+    parser.add_argument("--unsafe-templates", action="store_true",
+                        help="render --templates with the full Jinja language, not the sandbox (trust them first)")
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -135,10 +166,38 @@ def parse_title(text: str) -> str:
 
 
 def parse_date(text: str) -> date:
+    """A brief's date: from 1900 to a year from today (a date outside is a typo, and would
+    turn every article's age into centuries)."""
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-03-05") from None
+    latest = date.today() + timedelta(days=366)
+    if not EARLIEST_AS_OF <= value <= latest:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between {EARLIEST_AS_OF} and {latest}")
+    return value
+
+
+def path_value(text: str) -> Path:
+    """A path option; an empty one is refused rather than taken for the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the path is empty")
+    return Path(text)
+
+
+def address(text: str) -> str:
+    """One mail address ("desk@example.com" or "Desk <desk@example.com>"), checked as a
+    header would parse it, so nothing malformed reaches the message."""
+    from email.policy import default
+
+    try:
+        header = default.header_factory("To", text)
+        found = header.addresses
+    except Exception:  # the parser's own errors (IndexError on "foo@") are a refusal too
+        found, header = (), None
+    if len(found) != 1 or (header is not None and header.defects) or not (found[0].username and found[0].domain):
+        raise argparse.ArgumentTypeError(f"{text!r} is not one mail address like desk@example.com")
+    return text
 
 
 def positive_int(text: str) -> int:
@@ -195,7 +254,9 @@ def build_options(args: argparse.Namespace):
 
 
 def stdin_of(args: argparse.Namespace):
-    return sys.stdin.buffer if "-" in args.inputs else None
+    """Standard input's bytes when ``-`` is an input; None when the run started with it
+    closed (``- <&-``), and the reader then says so."""
+    return getattr(sys.stdin, "buffer", sys.stdin) if "-" in args.inputs else None
 
 
 def render_options(args: argparse.Namespace):
@@ -206,6 +267,7 @@ def render_options(args: argparse.Namespace):
         organisation=args.organisation,
         templates_dir=args.templates,
         styles_dir=args.styles,
+        unsafe_templates=args.unsafe_templates,
     )
 
 
@@ -215,6 +277,8 @@ def run_build(args: argparse.Namespace) -> int:
     from briefing.render import output_path, render
 
     options = render_options(args)  # fail on a bad option before the slow work
+    if args.output.exists() and not args.output.is_dir():
+        raise BriefingError(f"{args.output}: cannot write: not a folder")
     brief = build(args.inputs, build_options(args), stdin=stdin_of(args))
     for name in args.formats:
         # email means the inlined HTML and a draft .eml beside it (DESIGN.md)
@@ -237,6 +301,10 @@ def run_email(args: argparse.Namespace) -> int:
     options = render_options(args)
     if not args.eml and not args.smtp:
         raise BriefingError("email: give --eml FILE to write the message or --smtp HOST:PORT to send it")
+    if args.eml:
+        from briefing.render.files import refuse_special
+
+        refuse_special(args.eml)
     brief = build(args.inputs, build_options(args), stdin=stdin_of(args))
     message = build_email(brief, to=args.to, sender=args.sender, subject=args.subject, options=options)
     if args.eml:
