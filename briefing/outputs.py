@@ -1,9 +1,11 @@
-"""The files briefing wrote in a folder, so that a later run never takes its own
-output for input (an output folder inside an input folder).
+"""The files briefing wrote, so that a later run never takes its own output for
+input (an output folder inside an input folder).
 
-Each output folder keeps a hidden list, ``.briefing-outputs``, of the names
-written there; the read stage leaves those files out of a folder walk or a
-glob and says so once per folder.
+Every output's resolved path is added to ``outputs.list`` in the cache folder
+(``$BRIEFING_CACHE_DIR`` or the platform's user cache folder), not beside the
+outputs: the output folder holds only the outputs. The read stage leaves
+those files out of a folder walk or a glob and says so once per folder. The
+list keeps the newest ``MAX_LIST_BYTES`` of paths.
 """
 
 from __future__ import annotations
@@ -13,34 +15,52 @@ import os
 import tempfile
 from pathlib import Path
 
-OUTPUT_LIST = ".briefing-outputs"
-MAX_LIST_BYTES = 1024 * 1024
+OUTPUT_LIST = "outputs.list"
+MAX_LIST_BYTES = 2 * 1024 * 1024
 
 
-def written_here(folder: Path) -> frozenset[str]:
-    """The names briefing wrote in ``folder`` (none when it never wrote there)."""
-    path = Path(folder) / OUTPUT_LIST
+def list_path() -> Path:
+    from briefing.cache import cache_root
+
+    return cache_root() / OUTPUT_LIST
+
+
+def written_outputs() -> frozenset[str]:
+    """The resolved paths of every output briefing wrote (the newest ones, see the module)."""
+    path = list_path()
     try:
-        if not path.is_file() or path.stat().st_size > MAX_LIST_BYTES:
+        if not path.is_file():
             return frozenset()
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        with path.open(encoding="utf-8", errors="surrogateescape") as stream:
+            text = stream.read(2 * MAX_LIST_BYTES)
     except OSError:
         return frozenset()
-    return frozenset(line for line in text.splitlines() if line and "/" not in line)
+    return frozenset(line for line in text.split("\n") if line.startswith("/"))
 
 
 def record_output(path: Path) -> None:
-    """Add ``path``'s name to its folder's list; a list that cannot be written only loses the guard."""
-    path = Path(path)
-    names = written_here(path.parent)
-    if path.name in names or "\n" in path.name:
+    """Add ``path`` to the list; a list that cannot be written only loses the guard."""
+    target = os.path.realpath(path)
+    if "\n" in target:
         return
+    listed = list_path()
     with contextlib.suppress(OSError):
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{OUTPUT_LIST}.", suffix=".part")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as stream:
-                stream.write("".join(f"{name}\n" for name in sorted(names | {path.name})))
-            os.replace(temporary, path.parent / OUTPUT_LIST)
-        except OSError:
-            os.unlink(temporary)
-            raise
+        listed.parent.mkdir(parents=True, exist_ok=True)
+        with listed.open("a", encoding="utf-8", errors="surrogateescape") as stream:
+            stream.write(target + "\n")  # one short append: whole even with runs side by side
+        if listed.stat().st_size > MAX_LIST_BYTES:
+            _keep_newest(listed)
+
+
+def _keep_newest(listed: Path) -> None:
+    text = listed.read_text(encoding="utf-8", errors="surrogateescape")
+    lines = text.split("\n")
+    kept = "\n".join(lines[len(lines) // 2 :])
+    handle, temporary = tempfile.mkstemp(dir=listed.parent, prefix=".outputs.", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="surrogateescape") as stream:
+            stream.write(kept)
+        os.replace(temporary, listed)
+    except OSError:
+        os.unlink(temporary)
+        raise

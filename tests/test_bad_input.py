@@ -613,7 +613,7 @@ def _(tmp, mp):
     write(folder / "story.txt", BODY)
     for name in ("2021-04-07-dam.md", "2021-04-07-dam.html"):
         write(folder / "out" / name, f"# Dam\n\n{GOOD_MERIDIAN}")
-        record_output(folder / "out" / name)
+        record_output(folder / "out" / name)  # as rendering does for every file it writes
     return Bad([str(folder)], str(folder / "out"))
 
 

@@ -16,8 +16,7 @@ undated.
 
 What is read is what the user named, nothing else: inside a folder, a
 symbolic link to a file or folder outside it is skipped, and the files a
-brief was written to (listed in the folder's ``.briefing-outputs``) are
-never read back as articles. An article longer than spaCy can take in one
+brief was written to (``briefing.outputs``) are never read back as articles. An article longer than spaCy can take in one
 piece (``MAX_ARTICLE_CHARS``) is cut at a paragraph break, with a warning; a
 file name that is not valid UTF-8 is shown with ``\\xNN`` escapes.
 """
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from briefing.model import Article, ReadResult, Skipped
-from briefing.outputs import written_here
+from briefing.outputs import written_outputs
 from briefing.read.decode import UnreadableText, decode_text
 from briefing.read.formats import Parsed, parse_document, sniff_format
 from briefing.read.sidecar import SIDECAR_NAMES, Sidecar, apply_sidecar, load_sidecar
@@ -216,6 +215,7 @@ def walk_folder(folder: Path, skip) -> Iterator[Path]:
 
 def walk_files(folder: Path, skip) -> Iterator[Path]:
     inside = os.path.realpath(folder)
+    outputs = written_outputs()
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=lambda error: skip(error.filename, "unreadable folder")):
         stat = os.stat(root)
@@ -225,11 +225,11 @@ def walk_files(folder: Path, skip) -> Iterator[Path]:
             continue
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(name for name in dirs if not name.startswith(".") and within(Path(root) / name, inside, skip))
-        outputs = written_here(Path(root))
-        if outputs & set(files):
-            skip(root, f"{len(outputs & set(files))} files written by briefing here are not read as input")
+        ours = {name for name in files if os.path.realpath(os.path.join(root, name)) in outputs} if outputs else set()
+        if ours:
+            skip(root, f"{len(ours)} files written by briefing here are not read as input")
         for name in sorted(files):
-            if is_article_name(name) and name not in outputs and within(Path(root) / name, inside, skip):
+            if is_article_name(name) and name not in ours and within(Path(root) / name, inside, skip):
                 yield Path(root) / name
 
 
