@@ -216,6 +216,7 @@ def walk_folder(folder: Path, skip) -> Iterator[Path]:
 def walk_files(folder: Path, skip) -> Iterator[Path]:
     inside = os.path.realpath(folder)
     outputs = written_outputs()
+    output_names = {os.path.basename(output) for output in outputs}  # a set lookup before any realpath
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=lambda error: skip(error.filename, "unreadable folder")):
         stat = os.stat(root)
@@ -225,7 +226,7 @@ def walk_files(folder: Path, skip) -> Iterator[Path]:
             continue
         seen.add((stat.st_dev, stat.st_ino))
         dirs[:] = sorted(name for name in dirs if not name.startswith(".") and within(Path(root) / name, inside, skip))
-        ours = {name for name in files if os.path.realpath(os.path.join(root, name)) in outputs} if outputs else set()
+        ours = {name for name in files if name in output_names and os.path.realpath(os.path.join(root, name)) in outputs}
         if ours:
             skip(root, f"{len(ours)} files written by briefing here are not read as input")
         for name in sorted(files):
