@@ -617,6 +617,18 @@ def _(tmp, mp):
     return Bad([str(folder)], str(folder / "out"))
 
 
+@case("a glob matching an earlier run's output beside the articles",
+      r"^1 files written by briefing match it and are not read as input$", kept=True, check=only_the_story)
+def _(tmp, mp):
+    from briefing.outputs import record_output
+
+    folder = tmp / "desk"
+    write(folder / "story.txt", BODY)
+    write(folder / "2021-04-07-dam.txt", GOOD_MERIDIAN)
+    record_output(folder / "2021-04-07-dam.txt")
+    return Bad([str(folder / "*.txt")], str(folder / "*.txt"))
+
+
 @case("symbolic link to a file outside the folder", r"^symbolic link to outside the folder .*; not followed$",
       kept=True, check=only_the_story)
 def _(tmp, mp):

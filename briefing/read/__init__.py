@@ -278,6 +278,11 @@ def pattern_matches(pattern: str) -> tuple[list[str], str | None]:
     wanted = [match for match in matches if Path(match).is_dir() or is_article_name(Path(match).name)]
     if not matches:
         return [], "no files match this pattern"
+    outputs = written_outputs()
+    ours = [match for match in wanted if os.path.realpath(match) in outputs]
+    if ours:
+        log.warning("%s: %d files written by briefing match it and are not read as input", pattern, len(ours))
+        wanted = [match for match in wanted if match not in ours]
     if not wanted:
         return [], "no article files match this pattern"
     return wanted, None
