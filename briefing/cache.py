@@ -49,6 +49,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from briefing import __version__
+from briefing.errors import BriefingError
 from briefing.model import Article, Brief, Fact
 from briefing.options import BuildOptions
 
@@ -71,10 +72,15 @@ KEY_BYTES = 32
 
 
 def cache_root() -> Path:
-    """``$BRIEFING_CACHE_DIR`` when set, else the platform's user cache folder."""
+    """``$BRIEFING_CACHE_DIR`` when set, else the platform's user cache folder. A set value
+    that names something other than a folder (``/dev/null``, a file) is refused: entries
+    are never written into, or next to, a device."""
     configured = os.environ.get("BRIEFING_CACHE_DIR")
     if configured:
-        return Path(configured).expanduser()
+        root = Path(configured).expanduser()
+        if root.exists() and not root.is_dir():
+            raise BriefingError(f"BRIEFING_CACHE_DIR: {configured} is not a folder (unset it, or use --no-cache)")
+        return root
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("briefing"))

@@ -20,15 +20,20 @@ MAX_LIST_BYTES = 2 * 1024 * 1024
 
 
 def list_path() -> Path:
+    """Where the list lives; a cache folder that is not one fails, as OSError, where the list is used."""
     from briefing.cache import cache_root
+    from briefing.errors import BriefingError
 
-    return cache_root() / OUTPUT_LIST
+    try:
+        return cache_root() / OUTPUT_LIST
+    except BriefingError as error:
+        raise OSError(0, str(error)) from None
 
 
 def written_outputs() -> frozenset[str]:
     """The resolved paths of every output briefing wrote (the newest ones, see the module)."""
-    path = list_path()
     try:
+        path = list_path()
         if not path.is_file():
             return frozenset()
         with path.open(encoding="utf-8", errors="surrogateescape") as stream:
@@ -43,8 +48,8 @@ def record_output(path: Path) -> None:
     target = os.path.realpath(path)
     if "\n" in target:
         return
-    listed = list_path()
     with contextlib.suppress(OSError):
+        listed = list_path()
         listed.parent.mkdir(parents=True, exist_ok=True)
         with listed.open("a", encoding="utf-8", errors="surrogateescape") as stream:
             stream.write(target + "\n")  # one short append: whole even with runs side by side

@@ -520,11 +520,25 @@ def test_outputs_never_replace_a_device_a_pipe_or_a_folder(rendered, tmp_path):
 
 
 def test_an_unwritable_cache_is_one_warning_per_run(tmp_path, capsys, monkeypatch):
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("")
-    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(blocker))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "facts").write_text("")  # every entry's folder fails to be made
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
     inputs = write_inputs(tmp_path / "in")
     code = main(["summarize", *inputs, "--jobs", "1"])
     err = capsys.readouterr().err.splitlines()
     assert code == 0, err
     assert len([line for line in err if "cannot write the analysis cache" in line]) == 1, err
+
+
+@pytest.mark.parametrize("where", ["/dev/null", "a-file"])
+def test_a_cache_folder_that_is_a_device_or_a_file_is_refused(where, tmp_path, capsys, monkeypatch):
+    if where == "a-file":
+        where = str(tmp_path / "a-file")
+        Path(where).write_text("")
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", where)
+    inputs = write_inputs(tmp_path / "in")
+    code = main(["summarize", *inputs, "--jobs", "1"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert err[-1] == f"error: BRIEFING_CACHE_DIR: {where} is not a folder (unset it, or use --no-cache)"
+    assert main(["summarize", *inputs, "--jobs", "1", "--no-cache"]) == 0
