@@ -193,5 +193,8 @@ def entities_by_sentence(doc: Doc) -> dict[int, tuple[Span, ...]]:
 
 
 def analyze(texts: Iterable[str], nlp: Language, *, jobs: int = 1, batch_size: int = 64) -> Iterator[Doc]:
-    """Run the pipeline over all texts in batches, in ``jobs`` processes, keeping input order."""
-    yield from nlp.pipe(texts, n_process=max(1, jobs), batch_size=batch_size)
+    """Run the pipeline over all texts in batches, in ``jobs`` processes, keeping input order.
+    The read stage cuts long articles with a warning; the cut here only keeps a caller that did not
+    from losing every article to spaCy's refusal of a text over ``nlp.max_length``."""
+    limit = nlp.max_length
+    yield from nlp.pipe((text[:limit] for text in texts), n_process=max(1, jobs), batch_size=batch_size)

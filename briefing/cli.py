@@ -2,7 +2,8 @@
 
 Exit codes (DESIGN.md): 0 ok; 1 a problem with the input or options; 2 usage
 error (argparse); 70 a bug, reported in one line (``--debug`` shows the
-traceback).
+traceback); 141 (128 + SIGPIPE) when the reader of standard output went away
+(``briefing summarize ... | head``), quietly, as other command-line tools do.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import logging
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from briefing.config import PAPER_SIZES, PROJECT_FILE, ProjectSettings
@@ -28,6 +29,7 @@ EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a writer killed by SIGPI
 STDOUT_FORMATS = ("json", "md")  # text formats `-o -` writes to any stdout
 DEFAULT_OUTPUT = Path("out")
 DEFAULT_FORMATS = ("pdf", "html")
+EARLIEST_AS_OF = date(1900, 1, 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,7 +211,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help="longest the server may take to accept one message, all told (default: 30)")
     email.add_argument("--insecure-login", action="store_true",
                        help="allow the login over a connection without TLS (a trusted network only)")
-    email.add_argument("--eml", type=Path, metavar="FILE", help="write the message to this file")
+    email.add_argument("--eml", type=path_value, metavar="FILE", help="write the message to this file")
     add_render_options(email)
     email.set_defaults(run=run_email)
 
@@ -268,8 +270,10 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 def add_render_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paper", choices=PAPER_SIZES, help="PDF paper size (default: A4)")
     parser.add_argument("--organisation", metavar="NAME", help="author named in the document metadata")
-    parser.add_argument("--templates", type=Path, metavar="DIR", help="templates that override the packaged ones")
-    parser.add_argument("--styles", type=Path, metavar="DIR", help="stylesheets that override the packaged ones")
+    parser.add_argument("--templates", type=path_value, metavar="DIR", help="templates that override the packaged ones")
+    parser.add_argument("--styles", type=path_value, metavar="DIR", help="stylesheets that override the packaged ones")
+    parser.add_argument("--unsafe-templates", action="store_true",
+                        help="render --templates with the full Jinja language, not the sandbox (trust them first)")
 
 
 def parse_output(text: str) -> Path:
@@ -299,10 +303,23 @@ def parse_title(text: str) -> str:
 
 
 def parse_date(text: str) -> date:
+    """A brief's date: from 1900 to a year from today (a date outside is a typo, and would
+    turn every article's age into centuries)."""
     try:
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2024-03-05") from None
+    latest = date.today() + timedelta(days=366)
+    if not EARLIEST_AS_OF <= value <= latest:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between {EARLIEST_AS_OF} and {latest}")
+    return value
+
+
+def path_value(text: str) -> Path:
+    """A path option; an empty one is refused rather than taken for the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the path is empty")
+    return Path(text)
 
 
 def positive_int(text: str) -> int:
@@ -415,7 +432,9 @@ def build_options(args: argparse.Namespace):
 
 
 def stdin_of(args: argparse.Namespace):
-    return sys.stdin.buffer if "-" in args.inputs else None
+    """Standard input's bytes when ``-`` is an input; None when the run started with it
+    closed (``- <&-``), and the reader then says so."""
+    return getattr(sys.stdin, "buffer", sys.stdin) if "-" in args.inputs else None
 
 
 def render_options(args: argparse.Namespace):
@@ -426,6 +445,7 @@ def render_options(args: argparse.Namespace):
         organisation=args.organisation,
         templates_dir=args.templates,
         styles_dir=args.styles,
+        unsafe_templates=args.unsafe_templates,
     )
 
 
@@ -452,6 +472,8 @@ def run_build(args: argparse.Namespace) -> int:
 
     stdout_format = check_stdout_format(args.formats) if args.output == STDOUT else None
     options = render_options(args)  # fail on a bad option before the slow work
+    if args.output != STDOUT and args.output.exists() and not args.output.is_dir():
+        raise BriefingError(f"{args.output}: cannot write: not a folder")
     brief = build(args.inputs, build_options(args), stdin=stdin_of(args), progress=args.progress)
     if args.since == "auto":
         brief = since_newest(brief, args.output)
@@ -504,6 +526,10 @@ def run_email(args: argparse.Namespace) -> int:
     options = render_options(args)
     if not args.eml and not args.smtp:
         raise BriefingError("email: give --eml FILE to write the message or --smtp SERVER to send it")
+    if args.eml:
+        from briefing.render.files import refuse_special
+
+        refuse_special(args.eml)
     if not args.to:
         raise BriefingError(f"email: give --to ADDR (or to in the [email] table of {PROJECT_FILE})")
     if not args.sender:

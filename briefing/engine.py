@@ -60,8 +60,29 @@ class Analysis:
     extract_seconds: float = 0.0
 
 
+SCHEDULER_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss")
+
+
+def check_scheduler(address: str) -> None:
+    """A Dask scheduler address is ``[tcp://]HOST:PORT`` (or tls, ucx, ws, wss); anything
+    else is refused in one line before any connection is tried."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in SCHEDULER_SCHEMES or not parts.hostname or port is None or parts.path not in ("", "/"):
+        raise BriefingError(
+            f"--scheduler: {address!r} is not a scheduler address like tcp://10.0.0.5:8786"
+        )
+
+
 def open_engine(name: str = "local", *, scheduler: str | None = None):
     """The engine called ``name``; use it as a context manager so a cluster it starts is shut down."""
+    if scheduler is not None:
+        check_scheduler(scheduler)
     if name == "local":
         return LocalEngine()
     if name == "dask":
@@ -91,9 +112,18 @@ class LocalEngine:
     def analyze(
         self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT
     ) -> Analysis:
-        if jobs <= 1 or len(articles) <= BATCH_ARTICLES:
+        jobs = usable_jobs(jobs, len(articles))
+        if jobs <= 1:
             return analyze_batch(articles, settings, progress)
         return analyze_in_processes(articles, settings, jobs=jobs, progress=progress)
+
+
+def usable_jobs(asked: int, article_count: int) -> int:
+    """``--jobs`` bounded by the work (one batch per process at least) and the machine (its
+    cores): ``--jobs 300`` on 2 cores forks 2 workers, not 300 that only compete for them."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    batches_of_work = -(-article_count // BATCH_ARTICLES)
+    return max(1, min(asked, cores, batches_of_work))
 
 
 def analyze_in_processes(
@@ -148,7 +178,7 @@ class DaskEngine:
                     n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
                 )
                 self.client = Client(self.cluster)
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, ValueError) as error:
             self.__exit__(None, None, None)
             where = self.scheduler or "a local cluster"
             raise BriefingError(f"--scheduler {where}: cannot connect ({error})") from None

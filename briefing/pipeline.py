@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 
-from briefing.errors import NoArticlesError
+from briefing.errors import BriefingError, NoArticlesError
 from briefing.model import Article, Brief, Fact, Skipped, Taxonomy
 from briefing.options import BuildOptions, options_from
 from briefing.progress import SILENT, Progress
@@ -78,6 +78,7 @@ def build(
     ``progress`` hears which stage runs and how far analysis has got.
     """
     options = options_from(options, changes)
+    generated_at()  # a malformed SOURCE_DATE_EPOCH fails before the slow work, not after it
     previous = None
     if options.since:
         from briefing.since import load_previous
@@ -389,10 +390,15 @@ def newest_publication(articles: Iterable[Article]) -> date | None:
 def generated_at() -> str:
     """Now, or SOURCE_DATE_EPOCH when set, so that reruns are byte-identical."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    else:
+    if epoch is None or not epoch.strip():
         moment = datetime.now(tz=timezone.utc).replace(microsecond=0)
+    else:  # malformed: an error, as reproducible-builds.org asks, never a silent "now"
+        try:
+            moment = datetime.fromtimestamp(int(epoch.strip()), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            moment = None
+        if moment is None or not epoch.strip().isdigit():
+            raise BriefingError(f"SOURCE_DATE_EPOCH: {epoch!r} is not a count of seconds since 1970 before the year 10000")
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -13,7 +13,9 @@ terrorism" matches "counter-terrorism").
 
 from __future__ import annotations
 
+import math
 import re
+import stat
 import textwrap
 import tomllib
 from bisect import bisect_right
@@ -46,14 +48,21 @@ ENTITY_LABEL = re.compile(r"^[A-Z][A-Z_]*$")
 HYPHENS = ["-", "–", "‑"]
 
 
+MAX_TOML_BYTES = 1024 * 1024
+"""A taxonomy or alias file is a few kilobytes; a bigger one is a mistake (or /dev/zero)."""
+
+
 def read_toml(source: Path | Traversable, name: str) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax errors into one line naming the file and line."""
+    """Parse a TOML file, turning syntax errors into one line naming the file and line.
+    Only a regular file of at most ``MAX_TOML_BYTES`` is read: a device or a pipe never hangs the run."""
     try:
-        text = source.read_text(encoding="utf-8")
+        text = _read_small_file(source) if isinstance(source, Path) else source.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ThemesError(f"{name}: cannot read ({getattr(error, 'strerror', None) or error})") from None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise ThemesError(f"{name}: nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         located = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
@@ -61,6 +70,16 @@ def read_toml(source: Path | Traversable, name: str) -> dict[str, Any]:
             problem = message[: located.start()] + message[located.end():]
             raise ThemesError(f"{name}:{located.group(1)}: {problem} (column {located.group(2)})") from None
         raise ThemesError(f"{name}: {message}") from None
+
+
+def _read_small_file(path: Path) -> str:
+    if not stat.S_ISREG(path.stat().st_mode):  # before opening: opening a FIFO waits for a writer
+        raise OSError(0, "not a regular file")
+    with path.open("rb") as stream:
+        data = stream.read(MAX_TOML_BYTES + 1)
+    if len(data) > MAX_TOML_BYTES:
+        raise OSError(0, f"larger than {MAX_TOML_BYTES // 1024} KB")
+    return data.decode("utf-8")
 
 
 def load_taxonomy(path: Path | None = None, *, replace: bool = False) -> Taxonomy:
@@ -120,8 +139,9 @@ def _parse_theme(theme_id: str, table: Any, name: str, source: Path | Traversabl
             raise ThemesError(f"{at}: '{key}' must be a list of non-empty strings")
         if key == "entity_labels" and not all(ENTITY_LABEL.match(item) for item in value):
             raise ThemesError(f"{at}: 'entity_labels' are spaCy labels in capitals, such as GPE, MONEY, QUANTITY")
-        if key in WEIGHT_KEYS and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
-            raise ThemesError(f"{at}: '{key}' must be a number >= 0")
+        if key in WEIGHT_KEYS and (isinstance(value, bool) or not isinstance(value, int | float)
+                                   or not math.isfinite(value) or value < 0):
+            raise ThemesError(f"{at}: '{key}' must be a finite number >= 0")
         fields[key] = value
     lists = {key: _unique(item.strip() for item in fields.get(key, ())) for key in LIST_KEYS}
     weights = {key: float(fields[key]) for key in WEIGHT_KEYS if key in fields}

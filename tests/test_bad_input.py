@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import re
 import subprocess
@@ -555,6 +556,99 @@ def _(tmp, mp):
     return stdin_bytes(mp, ("The minister’s “historic” visit ended.\n" + BODY).encode("cp1252"))
 
 
+@case("standard input closed (build - <&-)", r"^standard input is closed$")
+def _(tmp, mp):
+    mp.setattr(sys, "stdin", None)  # what Python makes of a closed descriptor 0
+    return Bad(["-"], "<stdin>")
+
+
+# --- inputs that once took the whole run down -------------------------------------------------------
+
+
+@case("article longer than spaCy takes (cut at a paragraph)", r"^article of 20\d{3} characters; only the first \d+ are analysed$",
+      kept=True)
+def _(tmp, mp):
+    import briefing.read
+
+    mp.setattr(briefing.read, "MAX_ARTICLE_CHARS", 5_000)  # the real limit, 1,000,000, is tested below
+    paragraphs = [f"Paragraph {number}: " + BODY.replace("\n", " ") for number in range(80)]
+    return write(tmp / "long.txt", "\n\n".join(paragraphs)[:20_500])
+
+
+@case("JSONL line nested past the recursion limit", r"^JSON nested too deeply$", kept=True)
+def _(tmp, mp):
+    deep = '{"text": ' * 100_000 + '"x"' + "}" * 100_000
+    bad = write(tmp / "deep.jsonl", jsonl(GOOD_LINE, deep))
+    return Bad(bad.inputs, f"{bad.where}:2")
+
+
+@case("file name that is not valid UTF-8", r"^file name is not valid UTF-8", kept=True,
+      check=lambda sources: [source["path"][-11:] for source in sources] == ["caf\\xe9.txt"])
+def _(tmp, mp):
+    folder = tmp / "latin1-names"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/caf\xe9.txt", "w") as story:  # a Latin-1 name: bytes, not UTF-8
+        story.write(BODY)
+    return Bad([str(folder)], f"{folder}/caf\\xe9.txt")
+
+
+@case("sources.toml nested past the recursion limit", r"sidecar not used \(nested too deeply\)", kept=True)
+def _(tmp, mp):
+    folder = tmp / "deepsidecar"
+    write(folder / "story.txt", BODY)
+    write(folder / "sources.toml", "x = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    return Bad([str(folder)], str(folder / "sources.toml"))
+
+
+def only_the_story(sources: list[dict]) -> None:
+    assert [Path(source["path"]).name for source in sources] == ["story.txt"]
+
+
+@case("the output folder of an earlier run inside the input folder",
+      r"^2 files written by briefing here are not read as input$", kept=True, check=only_the_story)
+def _(tmp, mp):
+    from briefing.outputs import record_output
+
+    folder = tmp / "desk"
+    write(folder / "story.txt", BODY)
+    for name in ("2021-04-07-dam.md", "2021-04-07-dam.html"):
+        write(folder / "out" / name, f"# Dam\n\n{GOOD_MERIDIAN}")
+        record_output(folder / "out" / name)  # as rendering does for every file it writes
+    return Bad([str(folder)], str(folder / "out"))
+
+
+@case("a glob matching an earlier run's output beside the articles",
+      r"^1 files written by briefing match it and are not read as input$", kept=True, check=only_the_story)
+def _(tmp, mp):
+    from briefing.outputs import record_output
+
+    folder = tmp / "desk"
+    write(folder / "story.txt", BODY)
+    write(folder / "2021-04-07-dam.txt", GOOD_MERIDIAN)
+    record_output(folder / "2021-04-07-dam.txt")
+    return Bad([str(folder / "*.txt")], str(folder / "*.txt"))
+
+
+@case("symbolic link to a file outside the folder", r"^symbolic link to outside the folder .*; not followed$",
+      kept=True, check=only_the_story)
+def _(tmp, mp):
+    folder = tmp / "shared"
+    write(folder / "story.txt", BODY)
+    write(tmp / "private" / "diary.txt", GOOD_HARBOUR.replace("Harbour Herald", "Private Diary"))
+    (folder / "diary.txt").symlink_to(tmp / "private" / "diary.txt")
+    return Bad([str(folder)], str(folder / "diary.txt"))
+
+
+@case("symbolic link to a folder outside the folder", r"^symbolic link to outside the folder .*; not followed$",
+      kept=True, check=only_the_story)
+def _(tmp, mp):
+    folder = tmp / "shared"
+    write(folder / "story.txt", BODY)
+    write(tmp / "home" / "notes" / "diary.txt", BODY.replace("Diamer", "Private"))
+    (folder / "notes").symlink_to(tmp / "home" / "notes")
+    return Bad([str(folder)], str(folder / "notes"))
+
+
 # --- running -------------------------------------------------------------------------------------
 
 
@@ -707,6 +801,7 @@ class OptionCase:
     code: int
     message: str  # regex the one error line must match
     marks: tuple = ()
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def bad_toml(tmp: Path, text: str) -> str:
@@ -718,6 +813,20 @@ def bad_toml(tmp: Path, text: str) -> str:
 BROKEN_TOML = '[themes.water]\nlabel = "Water"\nlemmas = [dam, "river"]\n'
 UNCLOSED_TOML = '[themes.water]\nlabel = "Water"\nlemmas = ["dam", "river"\n'
 WRONG_SHAPE_TOML = '[themes.water]\nlabel = "Water"\nlemmas = "dam"\n'
+NAN_WEIGHT_TOML = '[themes.water]\nlabel = "Water"\nweight = nan\n'
+ESCAPE_TEMPLATE = "{{ cycler.__init__.__globals__.os.popen('id').read() }}\n"
+
+
+def fifo(path: Path) -> str:
+    os.mkfifo(path)
+    return str(path)
+
+
+def templates(tmp: Path, name: str, text: str) -> str:
+    folder = tmp / "my-templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text)
+    return str(folder)
 
 OPTION_CASES = [
     OptionCase("--as-of impossible date", lambda t, g: ["build", *g, "--as-of", "2021-02-31"], 2, r"--as-of.*2021-02-31"),
@@ -741,11 +850,55 @@ OPTION_CASES = [
     OptionCase("email with nowhere to send", lambda t, g: ["email", *g, "--to", "a@example.com"], 1, r"--eml|--smtp"),
     OptionCase("--templates missing folder", lambda t, g: ["build", *g, "--templates", str(t / "notemplates")], 1, r"notemplates"),
     OptionCase("--styles missing folder", lambda t, g: ["build", *g, "--styles", str(t / "nostyles")], 1, r"nostyles"),
+    OptionCase("--themes /dev/zero (never ends)", lambda t, g: ["build", *g, "--themes", "/dev/zero"], 1,
+               r"/dev/zero: cannot read \(not a regular file\)"),
+    OptionCase("--themes a named pipe", lambda t, g: ["build", *g, "--themes", fifo(t / "themes.toml")], 1,
+               r"themes\.toml: cannot read \(not a regular file\)"),
+    OptionCase("--themes nested past the recursion limit",
+               lambda t, g: ["build", *g, "--themes", bad_toml(t, "x = " + "[" * 50_000 + "]" * 50_000)], 1,
+               r"bad\.toml: nested too deeply"),
+    OptionCase("--themes weight = nan", lambda t, g: ["build", *g, "--themes", bad_toml(t, NAN_WEIGHT_TOML)], 1,
+               r"bad\.toml:3: theme 'water': 'weight' must be a finite number"),
+    OptionCase("--themes weight = inf", lambda t, g: ["build", *g, "--themes", bad_toml(t, NAN_WEIGHT_TOML.replace("nan", "inf"))],
+               1, r"bad\.toml:3: theme 'water': 'weight' must be a finite number"),
+    OptionCase("-o empty", lambda t, g: ["build", *g, "-o", ""], 2, r"-o/--output: the output folder is empty"),
+    OptionCase("--templates empty", lambda t, g: ["build", *g, "--templates", ""], 2, r"--templates: the path is empty"),
+    OptionCase("--styles empty", lambda t, g: ["build", *g, "--styles", ""], 2, r"--styles: the path is empty"),
+    OptionCase("--to not an address", lambda t, g: ["email", *g, "--to", "not an address <<>>@@", "--from", "desk@example.com",
+                                                     "--eml", str(t / "m.eml")],
+               1, r"--to: 'not an address <<>>@@' is not an email address"),
+    OptionCase("--from with a header in it", lambda t, g: ["email", *g, "--to", "a@example.com", "--from",
+                                                            "a@example.com\r\nBcc: b@example.com", "--eml", str(t / "m.eml")],
+               1, r"--from: .* is not an email address"),
+    OptionCase("--as-of 0001-01-01", lambda t, g: ["build", *g, "--as-of", "0001-01-01"], 2,
+               r"--as-of: '0001-01-01' is not between 1900-01-01 and"),
+    OptionCase("--as-of in year 9999", lambda t, g: ["build", *g, "--as-of", "9999-12-31"], 2, r"--as-of: '9999-12-31' is not between"),
+    OptionCase("--scheduler not an address", lambda t, g: ["build", *g, "--engine", "dask", "--scheduler", "not a url"], 1,
+               r"--scheduler: 'not a url' is not a scheduler address"),
+    OptionCase("SOURCE_DATE_EPOCH in year 10000", lambda t, g: ["build", *g], 1, r"SOURCE_DATE_EPOCH: '253402300800'",
+               env={"SOURCE_DATE_EPOCH": "253402300800"}),
+    OptionCase("SOURCE_DATE_EPOCH not a number", lambda t, g: ["build", *g], 1, r"SOURCE_DATE_EPOCH: 'yesterday'",
+               env={"SOURCE_DATE_EPOCH": "yesterday"}),
+    OptionCase("-o a device", lambda t, g: ["build", *g, "-o", "/dev/null"], 1, r"/dev/null: cannot write: not a folder"),
+    OptionCase("--eml a named pipe", lambda t, g: ["email", *g, "--to", "a@example.com", "--from", "desk@example.com",
+                                                   "--eml", fifo(t / "m.eml")], 1,
+               r"m\.eml: cannot write: not a regular file"),
+    OptionCase("--eml a folder", lambda t, g: ["email", *g, "--to", "a@example.com", "--from", "desk@example.com",
+                                               "--eml", str(t)], 1,
+               r"cannot write: a folder"),
+    OptionCase("a user template that fails while rendering",
+               lambda t, g: ["build", *g, "-f", "md", "--templates", templates(t, "brief.md.j2", "# Brief\n\n{{ 1 // 0 }}\n")], 1,
+               r"/brief\.md\.j2:3: ZeroDivisionError: integer division or modulo by zero"),
+    OptionCase("a user template that reaches past the sandbox",
+               lambda t, g: ["build", *g, "-f", "md", "--templates", templates(t, "brief.md.j2", ESCAPE_TEMPLATE)], 1,
+               r"/brief\.md\.j2:1: .*not allowed in the template sandbox"),
 ]
 
 
 @pytest.mark.parametrize("option_case", [pytest.param(c, id=c.kind, marks=c.marks) for c in OPTION_CASES])
-def test_option_problems_are_one_line_and_the_right_exit_code(option_case: OptionCase, goods, tmp_path, capsys):
+def test_option_problems_are_one_line_and_the_right_exit_code(option_case: OptionCase, goods, tmp_path, capsys, monkeypatch):
+    for name, value in option_case.env.items():
+        monkeypatch.setenv(name, value)
     out = tmp_path / "out"
     args = option_case.args(tmp_path, goods)
     if args[0] == "build" and "-o" not in args:
@@ -789,3 +942,89 @@ def test_stray_control_characters_are_dropped_and_a_form_feed_breaks_the_paragra
     path.write_bytes(b"First paragraph ends here.\x0cSecond \x1b[1mparagraph\x1b[0m starts.\x07\n")
     [article] = read_inputs([path]).articles
     assert article.text == "First paragraph ends here.\n\nSecond [1mparagraph[0m starts.\n"
+
+
+# --- limits that keep one input from taking the run down ---------------------------------------------
+
+
+@pytest.fixture
+def briefing_log(caplog, monkeypatch):
+    """The briefing logger's records, even after a ``main()`` run has stopped its propagation."""
+    monkeypatch.setattr(logging.getLogger("briefing"), "propagate", True)
+    caplog.set_level(logging.INFO, logger="briefing")
+    return caplog
+
+
+def test_an_article_over_a_million_characters_is_cut_to_what_spacy_takes(tmp_path: Path, briefing_log):
+    from briefing.read import MAX_ARTICLE_CHARS
+
+    paragraph = BODY.replace("\n", " ")
+    path = tmp_path / "huge-article.txt"
+    path.write_text("\n\n".join([paragraph] * (MAX_ARTICLE_CHARS // len(paragraph) + 50)))
+    [article] = read_inputs([path]).articles
+    assert MAX_ARTICLE_CHARS // 2 < len(article.text) <= MAX_ARTICLE_CHARS
+    assert article.text.endswith(paragraph.rstrip()) or article.text.endswith(paragraph)  # cut between paragraphs
+    assert [message for message in briefing_log.messages if "only the first" in message]
+
+
+def test_spacy_is_never_handed_more_than_its_limit(nlp, monkeypatch):
+    """Belt and braces under the read stage's cut: a caller that did not cut loses nothing to spaCy's refusal."""
+    from briefing.analyze import analyze
+
+    monkeypatch.setattr(nlp, "max_length", 200)
+    [doc] = list(analyze([BODY * 5], nlp))
+    assert 0 < len(doc.text) <= 200
+
+
+def test_jobs_are_bounded_by_the_work_and_the_cores():
+    from briefing.engine import BATCH_ARTICLES, usable_jobs
+
+    cores = len(os.sched_getaffinity(0))
+    assert usable_jobs(300, 10_000) == cores
+    assert usable_jobs(300, BATCH_ARTICLES) == 1  # one batch of work: one process, nothing forked
+    assert usable_jobs(1, 10_000) == 1
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-5", "lots"])
+def test_a_cache_size_that_is_not_a_size_is_one_warning_and_the_default(value, monkeypatch, briefing_log):
+    from briefing.cache import DEFAULT_MAX_MB, max_cache_bytes
+
+    monkeypatch.setenv("BRIEFING_CACHE_MAX_MB", value)
+    assert max_cache_bytes() == DEFAULT_MAX_MB * 1024 * 1024
+    assert len([message for message in briefing_log.messages if message.startswith("BRIEFING_CACHE_MAX_MB:")]) == 1
+
+
+def test_a_second_run_never_reads_the_first_runs_output(goods, tmp_path, capsys):
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    for good in goods:
+        (desk / Path(good).name).write_text(Path(good).read_text())
+    out = desk / "out"
+    first = run_cli(capsys, "build", str(desk), "-o", str(out), "-f", "json,md,html,email", "--no-cache", "--jobs", "1")
+    assert first.code == 0, first.stderr
+    second = run_cli(capsys, "build", str(desk), "-o", str(out), "-f", "json", "--no-cache", "--jobs", "1")
+    assert second.code == 0, second.stderr
+    assert second.warnings_naming(str(out)) == [f"warning: {out}: 5 files written by briefing here are not read as input"]
+    brief = json.loads(next(out.glob("*.json")).read_text())
+    assert sorted(Path(source["path"]).name for source in brief["sources"]) == ["harbour.md", "meridian.md"]
+
+
+# --- streams: a closed or full standard output, a closed standard input --------------------------------
+
+
+def run_briefing(*args: str, **popen) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    return subprocess.run([sys.executable, "-m", "briefing.cli", *args], env=environment, timeout=300, **popen)
+
+
+# A full standard output and a reader that went away (exit 141): tests/test_cli.py.
+
+
+def test_a_closed_standard_input_is_a_skipped_input_not_a_crash(goods):
+    result = run_briefing("summarize", "-", *goods, "--no-cache", capture_output=True, text=True,
+                          preexec_fn=lambda: os.close(0))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["warning: <stdin>: standard input is closed"]
+    alone = run_briefing("build", "-", "--no-cache", capture_output=True, text=True, preexec_fn=lambda: os.close(0))
+    assert alone.returncode == 1
+    assert alone.stderr.splitlines() == ["warning: <stdin>: standard input is closed", "error: -: no readable article found"]

@@ -444,9 +444,14 @@ def test_only_the_newest_briefs_are_kept(cache_dir: Path, corpus_dir: Path):
 
 
 def pickle_loads(data: bytes):
+    """What an entry holds, read as the cache reads it (its signature checked first)."""
     import pickle
 
-    return pickle.loads(data)
+    from briefing.cache import verified
+
+    payload = verified(data)
+    assert payload is not None, "the entry is signed with this user's key"
+    return pickle.loads(payload)
 
 
 def test_a_build_from_cached_facts_never_imports_spacy(cache_dir: Path, corpus_dir: Path):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import email
 import html
+import os
 import re
+import stat
 from datetime import date
 from dataclasses import dataclass, field, replace
 from email import policy
@@ -390,3 +392,160 @@ def test_terminal_escape_codes_in_file_names_never_reach_the_terminal(tmp_path, 
     err = capsys.readouterr().err
     assert "empty.txt: empty file" in err
     assert "\x1b" not in err
+
+
+# --- second round (issue 18): spoofed outlets, sandboxed templates, a cache that cannot run code ---
+
+
+SPOOF_BODY = (
+    "The energy ministers of Tarvia and Dovrenia signed the gas pipeline deal in Islamabad on Monday, officials said.\n\n"
+    "{n} The pipeline will carry gas from the coast to the capital over 1,100 kilometres from next year.\n"
+)
+
+
+def test_one_outlet_spelled_three_ways_counts_once(tmp_path):
+    """A zero-width space, a Cyrillic letter and full-width letters do not make three independent outlets."""
+    spellings = ["Meridian Post", "Meri\u200bdian Post", "\u041beridian Post".replace("\u041b", "\u041c"), "\uff2deridian Post"]
+    for number, outlet in enumerate(spellings):
+        words = ["Reporters", "Observers", "Analysts", "Witnesses"][number]
+        (tmp_path / f"copy{number}.md").write_text(
+            f"---\ntitle: Deal {number}\noutlet: {outlet}\ndate: 2021-04-0{number + 1}\n---\n" + SPOOF_BODY.format(n=words)
+        )
+    brief = build([str(tmp_path)], cache=False, jobs=1)
+    assert {source.outlet for source in brief.sources} == set(spellings)  # shown as each article wrote it
+    claims = [*brief.summary, *(claim for story in brief.stories for claim in story.summary)]
+    assert claims and max(claim.agreement for claim in claims) == 1
+    assert max(story.agreement for story in brief.stories) == 1
+    assert [claim for claim in claims if len({support.source for support in claim.support}) == 4]
+
+
+def templates_folder(tmp_path: Path, name: str, text: str) -> Path:
+    folder = tmp_path / "shared-templates"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text)
+    return folder
+
+
+def test_a_shared_template_cannot_run_commands(rendered, tmp_path):
+    marker = tmp_path / "ran"
+    folder = templates_folder(tmp_path, "brief.md.j2", f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n")
+    with pytest.raises(briefing.render.RenderError, match=r"brief\.md\.j2:1: .*not allowed in the template sandbox"):
+        render_bytes(rendered.brief, "md", options=RenderOptions(templates_dir=folder))
+    assert not marker.exists()
+
+
+def test_unsafe_templates_give_the_full_language_to_trusted_templates(rendered, tmp_path):
+    folder = templates_folder(tmp_path, "brief.md.j2", "{{ cycler.__init__.__globals__.os.sep }}\n")
+    with pytest.raises(briefing.render.RenderError):
+        render_bytes(rendered.brief, "md", options=RenderOptions(templates_dir=folder))
+    assert render_bytes(rendered.brief, "md", options=RenderOptions(templates_dir=folder, unsafe_templates=True)) == b"/\n"
+
+
+def test_a_planted_cache_entry_is_never_unpickled(tmp_path, monkeypatch):
+    """Anyone who can write the cache folder (shared, synced) plants pickles that would run code:
+    they are misses, rebuilt, and the build's result is the same."""
+    import pickle
+
+    from briefing.cache import ENTRY_MAGIC
+
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    inputs = write_inputs(tmp_path / "in")
+    first = build(inputs, jobs=1)
+    entries = [*(tmp_path / "cache").rglob("*.facts"), *(tmp_path / "cache").rglob("*.brief")]
+    assert entries
+    evil = pickle.dumps(Payload())
+    for number, entry in enumerate(entries):  # raw pickles, and pickles dressed as signed entries
+        entry.write_bytes(evil if number % 2 else ENTRY_MAGIC + b"\0" * 32 + evil)
+    again = build(inputs, jobs=1)
+    assert not marker.exists()
+    assert again.summary == first.summary
+
+
+def test_the_cache_key_is_private_and_outside_the_cache(monkeypatch):
+    from briefing.cache import cache_key, cache_root, key_path
+
+    assert len(cache_key()) == 32
+    assert not key_path().resolve().is_relative_to(cache_root().resolve())
+    assert key_path().stat().st_mode & 0o077 == 0
+
+
+def test_a_user_stylesheet_cannot_make_the_email_call_a_server(rendered, tmp_path):
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "email.css").write_text(
+        '@import url("http://evil.example/a.css");\n@import "https://evil.example/b.css";\n'
+        "body { background: url(http://evil.example/pixel.png) white; color: #222; }\n"
+        "h1 { background-image: \\75 rl(//evil.example/escaped.png); }\n"
+        "@media screen { p { background: image-set('https://evil.example/set.png' 1x); } }\n"
+    )
+    page = Elements(render_bytes(rendered.brief, "email", options=RenderOptions(styles_dir=styles)).decode())
+    styles_used = [attrs.get("style") or "" for _, attrs in page.tags] + page.styles
+    assert not [style for style in styles_used if "evil.example" in style]
+    assert [style for style in styles_used if "#222" in style]  # the rest of the stylesheet is kept
+
+
+def test_right_to_left_overrides_are_isolated_in_html_and_removed_in_text(rendered):
+    brief = replace(rendered.brief, sources=tuple(
+        replace(source, title=f"Gas \u202eevil\u202c talks {number}", outlet=f"Wire \u202e{number}")
+        for number, source in enumerate(rendered.brief.sources)
+    ))
+    page = render_bytes(brief, "html").decode()
+    assert re.search(r"<bdi>Gas \u202eevil\u202c talks 0</bdi>", page)
+    assert re.search(r"<bdi[^>]*>Wire \u202e0</bdi>", page)
+    for name in ("md", "eml"):
+        text = render_bytes(brief, name).decode()
+        if name == "eml":
+            text = part_of(render_bytes(brief, "eml"), "text/plain")
+        assert "\u202e" not in text and "Gas evil talks 0" in text, name
+
+
+@pytest.mark.parametrize("word", ["A" * 300, "é" * 300, "Z" * 255])
+def test_a_very_long_title_gives_a_file_name_the_file_system_takes(rendered, tmp_path, word):
+    names = set()
+    for title in (word, word + " B"):
+        for name in FORMATS:
+            path = output_path(replace(rendered.brief, title=title), tmp_path, name)
+            assert len(path.name.encode()) <= 255
+            names.add(path.name)
+        briefing.render.render(replace(rendered.brief, title=title), "json", output_path(replace(rendered.brief, title=title), tmp_path, "json"))
+    assert len(names) == 2 * len(FORMATS)  # different long titles stay apart
+
+
+def test_outputs_never_replace_a_device_a_pipe_or_a_folder(rendered, tmp_path):
+    pipe = tmp_path / "pipe.eml"
+    os.mkfifo(pipe)
+    for target in (pipe, tmp_path):
+        with pytest.raises(briefing.render.RenderError, match="cannot write"):
+            briefing.render.render(rendered.brief, "json", target)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_an_unwritable_cache_is_one_warning_per_run(tmp_path, capsys, monkeypatch):
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "facts").write_text("")  # every entry's folder fails to be made
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    inputs = write_inputs(tmp_path / "in")
+    code = main(["summarize", *inputs, "--jobs", "1"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0, err
+    assert len([line for line in err if "cannot write the analysis cache" in line]) == 1, err
+
+
+@pytest.mark.parametrize("where", ["/dev/null", "a-file"])
+def test_a_cache_folder_that_is_a_device_or_a_file_is_refused(where, tmp_path, capsys, monkeypatch):
+    if where == "a-file":
+        where = str(tmp_path / "a-file")
+        Path(where).write_text("")
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", where)
+    inputs = write_inputs(tmp_path / "in")
+    code = main(["summarize", *inputs, "--jobs", "1"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert err[-1] == f"error: BRIEFING_CACHE_DIR: {where} is not a folder (unset it, or use --no-cache)"
+    assert main(["summarize", *inputs, "--jobs", "1", "--no-cache"]) == 0

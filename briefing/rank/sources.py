@@ -2,13 +2,15 @@
 
 The one place that decides what counts as agreement: a syndicated copy
 counts as its original, two articles of one outlet count once, and an
-article with no known outlet is its own outlet.
+article with no known outlet is its own outlet. Outlet names are compared by
+``outlet_identity`` (Unicode-normalised, look-alike letters folded).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from briefing.clean.outlet import outlet_identity
 from briefing.model import Article
 
 
@@ -27,7 +29,7 @@ def outlet_key(article: Article, articles_by_id: Mapping[str, Article]) -> str:
     """Who independently stands behind an article: its original's outlet, or
     the original itself when the outlet is unknown."""
     original = original_of(article, articles_by_id)
-    outlet = " ".join((original.outlet or "").split()).casefold()
+    outlet = outlet_identity(original.outlet or "")
     return f"outlet:{outlet}" if outlet else f"article:{original.id}"
 
 

@@ -20,6 +20,13 @@ feeds of an OPML list named as an input (one found in a folder is not read),
 and the pages of a fetched feed's summary-only entries, over http(s) only. A
 feed on disk is read as it is: its links are never followed, and no link is
 ever read as a local path. With ``offline`` nothing is fetched at all.
+
+What is read is what the user named, nothing else: inside a folder, a
+symbolic link to a file or folder outside it is skipped, and the files a
+brief was written to (``briefing.outputs``) are never read back as articles.
+An article longer than spaCy can take in one piece (``MAX_ARTICLE_CHARS``) is
+cut at a paragraph break, with a warning; a file name that is not valid UTF-8
+is shown with ``\\xNN`` escapes.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from briefing.model import Article, ReadResult, Skipped
+from briefing.outputs import written_outputs
 from briefing.read.decode import UnreadableText, decode_text
 from briefing.read.fetch import FetchError, Fetched, Fetcher, is_web_url
 from briefing.read.formats import FALLBACK, READERS, InputFormat, Parsed, opml_feeds, parse_document, parse_html
@@ -57,6 +65,8 @@ OPML = "opml"
 NOT_ARTICLES = {".toml", ".csv", ".tsv", ".json", ".yaml", ".yml", ".py", ".cfg", ".ini", ".css", ".js", ".lock"}
 GLOB_CHARS = set("*?[")
 STDIN = "-"
+MAX_ARTICLE_CHARS = 1_000_000
+"""spaCy's ``max_length``: a longer text is refused whole (and would need about 10 GB to analyse)."""
 
 
 def read_inputs(
@@ -133,14 +143,17 @@ class Reader:
         data = self.read_bytes(path)
         if data is None:
             return
+        name = shown_path(path)
+        if name != str(path):
+            log.warning("%s: file name is not valid UTF-8 (shown with \\xNN escapes)", name)
         fmt = READERS.for_suffix(path.suffix)
         if fmt is None or not fmt.binary:  # a binary format decodes itself
-            data = self.decoded(data, str(path), suffix=path.suffix)
+            data = self.decoded(data, name, suffix=path.suffix)
             if data is None:
                 return
             fmt = READERS.sniff(data, path.suffix)
         if fmt.name == OPML and named:
-            self.add(self.read_opml(data, str(path)))
+            self.add(self.read_opml(data, name))
             return
         sidecar = self.sidecar_for(path.parent)
         mtime = file_date(path) if self.file_dates else None
@@ -151,7 +164,7 @@ class Reader:
                 article = replace(article, published=mtime, date_basis="file")
             return article
 
-        self.add(parse_document(data, str(path), fmt), with_sidecar)
+        self.add(parse_document(data, name, fmt), with_sidecar)
 
     def add(self, parsed: Parsed, complete: Callable[[Article], Article] | None = None) -> None:
         """Keep what a document gave (``complete``d with metadata from outside it); report the rest."""
@@ -161,7 +174,7 @@ class Reader:
             if not article.text.strip():
                 self.skip(article.path, "no text")
                 continue
-            self.articles.append(complete(article) if complete else article)
+            self.articles.append(capped(complete(article) if complete else article))
 
     def decoded(self, data: bytes, where: str, *, suffix: str) -> str | None:
         """The text of ``data``, or None (with the reason recorded) when it cannot be decoded or is blank."""
@@ -177,7 +190,7 @@ class Reader:
 
     def read_bytes(self, path: Path) -> bytes | None:
         """The file's bytes, or None with the reason (missing, too large, unreadable, a loop)."""
-        name = str(path)
+        name = shown_path(path)
         try:
             size = path.stat().st_size
             if not path.is_file():
@@ -279,7 +292,14 @@ class Reader:
     def read_stdin(self, stream: TextIO | BinaryIO) -> None:
         """``-``: one document from standard input, in whatever format it sniffs as."""
         self.files += 1
-        content = getattr(stream, "buffer", stream).read()  # bytes when we can, to detect the encoding
+        if stream is None:  # started with standard input closed (``briefing build - <&-``)
+            self.skip("<stdin>", "standard input is closed")
+            return
+        try:
+            content = getattr(stream, "buffer", stream).read()  # bytes when we can, to detect the encoding
+        except (OSError, ValueError) as error:  # ValueError: a stream closed in this process
+            self.skip("<stdin>", f"cannot read standard input ({getattr(error, 'strerror', None) or error})")
+            return
         try:
             text = decode_text(content) if isinstance(content, bytes) else content.replace("\r\n", "\n")
         except UnreadableText as reason:
@@ -364,6 +384,9 @@ def walk_folder(folder: Path, skip: Skip) -> Iterator[Path]:
 
 
 def walk_files(folder: Path, skip: Skip) -> Iterator[Path]:
+    inside = os.path.realpath(folder)
+    outputs = written_outputs()
+    output_names = {os.path.basename(output) for output in outputs}  # a set lookup before any realpath
     seen: set[tuple[int, int]] = set()
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=lambda error: skip(error.filename, "unreadable folder")):
         stat = os.stat(root)
@@ -372,10 +395,49 @@ def walk_files(folder: Path, skip: Skip) -> Iterator[Path]:
             dirs.clear()
             continue
         seen.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        dirs[:] = sorted(name for name in dirs if not name.startswith(".") and within(Path(root) / name, inside, skip))
+        ours = {name for name in files if name in output_names and os.path.realpath(os.path.join(root, name)) in outputs}
+        if ours:
+            skip(root, f"{len(ours)} files written by briefing here are not read as input")
         for name in sorted(files):
-            if is_article_name(name):
+            if is_article_name(name) and name not in ours and within(Path(root) / name, inside, skip):
                 yield Path(root) / name
+
+
+def within(path: Path, folder: str, skip: Skip) -> bool:
+    """Whether ``path`` is inside ``folder`` once links are followed; a link out of it is skipped,
+    so a folder cannot pull in files its owner never named (``~/.ssh`` linked from a shared folder)."""
+    if not path.is_symlink():
+        return True
+    target = os.path.realpath(path)
+    if os.path.commonpath([target, folder]) == folder:
+        return True
+    skip(str(path), f"symbolic link to outside the folder ({target}); not followed")
+    return False
+
+
+def shown_path(path: Path) -> str:
+    """The path as text; bytes that are not UTF-8 (a Linux file name can hold any) as ``\\xNN``."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
+
+
+def capped(article: Article) -> Article:
+    """The article, cut at the last paragraph (else word) break before ``MAX_ARTICLE_CHARS``
+    when it is longer, with a warning: spaCy refuses longer texts whole."""
+    if len(article.text) <= MAX_ARTICLE_CHARS:
+        return article
+    cut = article.text.rfind("\n\n", 0, MAX_ARTICLE_CHARS)
+    if cut < MAX_ARTICLE_CHARS // 2:
+        cut = article.text.rfind(" ", 0, MAX_ARTICLE_CHARS)
+    if cut < MAX_ARTICLE_CHARS // 2:
+        cut = MAX_ARTICLE_CHARS
+    log.warning("%s: article of %d characters; only the first %d are analysed", article.path, len(article.text), cut)
+    return replace(article, text=article.text[:cut])
 
 
 def pattern_matches(pattern: str) -> tuple[list[str], str | None]:
@@ -386,6 +448,11 @@ def pattern_matches(pattern: str) -> tuple[list[str], str | None]:
     wanted = [match for match in matches if Path(match).is_dir() or is_article_name(Path(match).name)]
     if not matches:
         return [], "no files match this pattern"
+    outputs = written_outputs()
+    ours = [match for match in wanted if os.path.realpath(match) in outputs]
+    if ours:
+        log.warning("%s: %d files written by briefing match it and are not read as input", pattern, len(ours))
+        wanted = [match for match in wanted if match not in ours]
     if not wanted:
         return [], "no article files match this pattern"
     return wanted, None

@@ -25,8 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 import urllib.robotparser
@@ -39,6 +37,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from briefing.version import __version__
+from briefing.atomic import write_atomically
 from briefing.cache import cache_root, touch
 
 if TYPE_CHECKING:
@@ -330,8 +329,8 @@ class FetchCache:
         meta_path, body_path = self.paths(url)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_replacing(body_path, body)
-            write_replacing(meta_path, json.dumps(meta).encode("utf-8"))
+            write_atomically(body_path, body, durable=False)
+            write_atomically(meta_path, json.dumps(meta).encode("utf-8"), durable=False)
         except OSError as error:
             if not self.warned:
                 log.warning("%s: cannot write the fetch cache (%s)", self.folder, error.strerror or error)
@@ -345,16 +344,3 @@ class FetchCache:
                 with suppress(OSError):
                     if path.suffix in (".json", ".body") and path.stat().st_mtime < limit:
                         path.unlink()
-
-
-def write_replacing(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise

@@ -134,6 +134,9 @@ def parse_jsonl(text: str, path: str) -> Parsed:
         except json.JSONDecodeError as error:
             parsed.skipped.append(Skipped(where, f"not valid JSON ({error.msg})"))
             continue
+        except RecursionError:
+            parsed.skipped.append(Skipped(where, "JSON nested too deeply"))
+            continue
         problem = record_problem(record)
         if problem:
             parsed.skipped.append(Skipped(where, problem))

@@ -49,6 +49,8 @@ def load_sidecar(folder: Path) -> tuple[Sidecar, list[Skipped]]:
             mapping.update(parse_toml(text) if name.endswith(".toml") else parse_csv(text))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, csv.Error, ValueError) as error:
             problems.append(Skipped(str(path), f"sidecar not used ({error})"))
+        except RecursionError:
+            problems.append(Skipped(str(path), "sidecar not used (nested too deeply)"))
     return mapping, problems
 
 

@@ -25,6 +25,7 @@ class RenderOptions:
     language: str = "en"
     sender: str | None = None  # From: of a rendered .eml
     recipients: tuple[str, ...] = ()  # To: of a rendered .eml
+    unsafe_templates: bool = False  # the full Jinja language instead of the sandbox (trusted templates)
 
     def __post_init__(self):
         paper = {size.lower(): size for size in PAPER_SIZES}.get(

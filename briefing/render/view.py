@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from briefing.clean.outlet import outlet_identity
 from briefing.model import Article, Brief, Claim, Story
 
 URL_SAFE_CHARACTERS = "/:?#[]@!$&()*+,;=%~-._"  # RFC 3986 reserved and unreserved, less ' < > " and space
@@ -250,7 +251,7 @@ def source_entries(brief: Brief, cited: set[str] | None = None) -> tuple[SourceE
 
 def brief_scope(brief: Brief) -> Scope:
     originals = [article for article in brief.sources if article.duplicate_of is None]
-    outlets = {article.outlet or article.id for article in originals}
+    outlets = {outlet_identity(article.outlet or "") or article.id for article in originals}
     dates = sorted(article.published for article in brief.sources if article.published)
     return Scope(
         sources=len(brief.sources),
@@ -435,10 +436,16 @@ def link_url(url: str | None) -> str:
 @pass_context
 def escape_text(context: Context, value) -> str:
     """Escape for the text format in use: Markdown escapes, plain text only
-    joins lines (HTML templates rely on autoescape instead)."""
+    joins lines (HTML templates rely on autoescape instead). Both drop bidi embedding,
+    override and isolate controls: plain text cannot isolate them (HTML puts titles and
+    outlets in <bdi>), and a stray U+202E would turn the rest of the line around."""
+    value = BIDI_CONTROLS.sub("", str(value))
     if context.get("markup") == "markdown":
         return markdown_escape(value)
-    return " ".join(str(value).split())
+    return " ".join(value.split())
+
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 FILTERS = {
