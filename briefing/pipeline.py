@@ -38,6 +38,7 @@ class Corpus:
     cached: int = 0  # articles whose facts came from the analysis cache
     reused: Brief | None = None  # the brief an earlier run made from the very same articles and options
     brief_key: str | None = None  # where build stores the brief it makes (None: not stored)
+    context: str | None = None  # the analysis cache's context (model, taxonomy, aliases, code), when caching
 
 
 class StageTimer:
@@ -93,7 +94,7 @@ def build(
     with timer("stories"):
         from briefing.stories import find_stories
 
-        groups = find_stories(corpus.articles, corpus.facts)
+        groups = find_stories(corpus.articles, corpus.facts) if not corpus.context else indexed_stories(corpus, inputs)
     progress.stage("ranking")
     with timer("rank"):
         as_of = options.as_of or newest_publication(corpus.articles) or (today or date.today())
@@ -125,6 +126,48 @@ def since_previous(brief: Brief, previous) -> Brief:
     from briefing.since import mark_changes
 
     return mark_changes(brief, previous)
+
+
+def indexed_stories(corpus: Corpus, inputs: Inputs):
+    """The stories, from the story index this corpus's earlier runs left: articles already
+    placed stay in their story (and keep its id), new ones join a story or start one,
+    nothing is clustered again. The index is keyed like the analysis cache (model, taxonomy,
+    code) and by the inputs named, so two projects never share one; a damaged or torn index
+    is rebuilt, and two runs at once take turns."""
+    import fcntl
+    import hashlib
+
+    from briefing.cache import cache_root, files_digest
+    from briefing.errors import StoryIndexError
+    from briefing.imports import modules_reached
+    from briefing.stories import StoryIndex
+
+    named = "\0".join(sorted(str(item) for item in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)))
+    digest = hashlib.sha256(f"{corpus.context}\0{files_digest(modules_reached(('briefing.stories',)))}\0{named}".encode())
+    path = cache_root() / "stories" / f"{digest.hexdigest()}.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_suffix(".lock"), "a")
+    except OSError as error:
+        log.warning("%s: cannot keep the story index (%s); stories found afresh", path.parent, error.strerror or error)
+        from briefing.stories import find_stories
+
+        return find_stories(corpus.articles, corpus.facts)
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a second run waits here until the first has saved
+        index = StoryIndex()
+        if path.exists():
+            try:
+                index = StoryIndex.load(path)
+            except StoryIndexError as error:
+                log.warning("%s; the story index is rebuilt", error)
+        index.add(corpus.articles, corpus.facts)
+        try:
+            index.save(path)
+        except StoryIndexError as error:
+            log.warning("%s", error)
+        log.info("story index: %d stories, %d changed by this run", len(index), len(index.changed))
+        return index.stories(corpus.articles)
 
 
 def rank_stories(groups, corpus: Corpus, options: BuildOptions) -> list:
@@ -304,6 +347,11 @@ def read_corpus(
     with timer("unify names"):
         # Across articles, so after the cache: a cached article's facts do not depend on the others.
         facts = tuple(unify_names(facts, settings.aliases))
+    context = None
+    if options.cache and model_label:
+        from briefing.cache import analysis_context
+
+        context = analysis_context(model_label, settings.taxonomy, settings.aliases, settings.join_quotes)
     return Corpus(
         articles=tuple(articles),
         facts=facts,
@@ -313,6 +361,7 @@ def read_corpus(
         timings=tuple(timer.seconds.items()),
         cached=cached,
         brief_key=brief_key,
+        context=context,
     )
 
 

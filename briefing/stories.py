@@ -414,13 +414,12 @@ class StoryIndex:
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the index atomically (temporary file, then rename): a reader sees all of it or none."""
-        from briefing.errors import RenderError
-        from briefing.render.files import write_atomically
+        from briefing.atomic import write_atomically
 
         try:
             write_atomically(Path(path), self.to_json().encode("utf-8"))
-        except RenderError as error:
-            raise StoryIndexError(str(error)) from error
+        except OSError as error:
+            raise StoryIndexError(f"{path}: cannot write the story index ({error.strerror or error})") from error
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> StoryIndex:

@@ -25,6 +25,7 @@ import pytest
 
 import briefing.render
 import briefing.render.pdf
+import briefing.render.view
 from briefing.cli import main
 from briefing.model import TimelineEntry
 from briefing.pipeline import build
@@ -159,6 +160,7 @@ def rendered(tmp_path_factory) -> Rendered:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(briefing.render.pdf.AssetFetcher, "fetch", recording_fetch)
+        patch.setattr(briefing.render.view, "KEY_POINTS", 100)  # every hostile sentence on the page, not the best four
         patch.setattr(briefing.render.pdf, "html_to_pdf", recording_html_to_pdf)
         outputs = {name: render_bytes(brief, name, options=RenderOptions()) for name in FORMATS}
     assert len(pages) == 1

@@ -46,20 +46,32 @@ def test_a_file_that_is_not_a_stories_brief_is_one_clear_error(tmp_path: Path):
 
 
 EARLY = ("01-", "02-", "03-", "04-", "05-", "06-")  # published 4 to 6 March 2024
+QUAKE = """---
+title: Earthquake shakes the port city of Ostrel
+outlet: Harbour Times
+date: 2024-03-08
+---
+A magnitude 5.8 earthquake struck near the port city of Ostrel early on Friday, cracking walls
+and cutting power to thousands of homes, the national seismological institute said.
+Rescue teams searched two collapsed warehouses in the harbour district, and hospitals treated
+dozens of people for light injuries, the mayor of Ostrel told reporters.
+"""
 
 
 @pytest.fixture(scope="module")
 def two_days(examples_dir: Path, tmp_path_factory) -> tuple[dict, dict, str]:
     """Monday's brief of the first articles, then Friday's of all of them with --since."""
     root = tmp_path_factory.mktemp("since")
-    early, out = root / "early", root / "out"
+    early, later, out = root / "early", root / "later", root / "out"
+    shutil.copytree(examples_dir, later)
+    (later / "12-quake.md").write_text(QUAKE, encoding="utf-8")  # an event Monday's brief could not know
     early.mkdir()
     for path in examples_dir.iterdir():
         if path.name.startswith(EARLY):
             shutil.copy(path, early / path.name)
     assert main(["build", str(early), "-o", str(out), "-f", "json", "--title", "Tarvia", "--no-cache", "-q"]) == 0
     (first,) = out.glob("*.json")
-    assert main(["build", str(examples_dir), "-o", str(out), "-f", "json,md", "--title", "Tarvia",
+    assert main(["build", str(later), "-o", str(out), "-f", "json,md", "--title", "Tarvia",
                  "--since", "auto", "--no-cache", "-q"]) == 0
     second = newest_brief(out, "tarvia")
     assert second is not None and second != first

@@ -49,7 +49,7 @@ programme as in the ICSI summarizer).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -62,7 +62,7 @@ from briefing.rank.divergences import find_divergences
 from briefing.rank.quantities import conflicting, quantities
 from briefing.rank.similarity import cross_source, lexrank, neighbour_graph, star_clusters, vectorize
 from briefing.rank.sources import agreement, original_of, outlet_key, report_of
-from briefing.rank.summary import summarize
+from briefing.rank.summary import packed, summarize
 
 __all__ = [
     "RankConfig",
@@ -130,7 +130,29 @@ def rank_story(
         )
         for index in order
     )
-    return Ranking(claims, find_divergences(claims, facts, graph, articles_by_id, config=config), outlets)
+    return Ranking(lead_first(claims, facts, articles), find_divergences(claims, facts, graph, articles_by_id, config=config), outlets)
+
+
+KEY_POINT_WORDS = 100
+"""The words a story's lead points may take: two to four sentences, a standard news summary's length."""
+
+
+def lead_first(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[Claim, ...]:
+    """The claims with the story's lead points first: those whose sentences together cover the
+    most of what the most reports say in ``KEY_POINT_WORDS`` words (the summary's packing), each
+    shown by the sentence chosen for it; then the others in rank order, repeats last."""
+    kept = [claim for claim in claims if claim.repeats is None]
+    picked = packed(kept, facts, articles, words=KEY_POINT_WORDS)
+    if not picked:
+        return tuple(claims)
+    shown = {}
+    for place, fact in picked:
+        shown.setdefault(place, fact)
+    lead = [
+        replace(kept[place], text=fact.sentence, speaker=fact.speaker) for place, fact in sorted(shown.items())
+    ]
+    chosen = {kept[place].id for place in shown}
+    return (*lead, *(claim for claim in claims if claim.id not in chosen))
 
 
 def link_facts(

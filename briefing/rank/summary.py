@@ -55,18 +55,34 @@ def summarize(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence
     """At most ``words`` words of whole supporting sentences that together cover
     the most concept weight; the rank-order head when nothing is widely shared.
     ``facts`` and ``articles`` are what the claims were ranked from."""
+    picked = packed(claims, facts, articles, words=words)
+    if picked is None:
+        return head(claims, words=words)
+    return " ".join(" ".join(fact.sentence.split()) for _, fact in picked)
+
+
+def packed(
+    claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article], *, words: int
+) -> list[tuple[int, Fact]] | None:
+    """The supporting sentences the summary packs into ``words`` words, each with its claim's
+    place in ``claims``, in claim order; None when no concept is shared widely enough."""
     fact_at = {(fact.source, fact.position): fact for fact in facts}
     supports = [
         (rank, fact_at[support.source, support.position])
         for rank, claim in enumerate(claims)
         for support in claim.support
+        if (support.source, support.position) in fact_at
     ]
     articles_by_id = {article.id: article for article in articles}
     reports = {article_id: report_of(article_id, articles_by_id) for article_id in articles_by_id}
+    if len(set(reports.values())) < MIN_REPORTS:
+        return None  # no concept can reach MIN_REPORTS reports: skip the solver
     supporting = [fact for _, fact in supports]
     weights = concept_weights(
         supporting, [word_pairs(fact) for fact in supporting], reports, first_counts_most=True, min_reports=MIN_REPORTS
     )
+    if not weights:
+        return None
     candidates = richest(sentence_candidates(supports, words=words), weights)
     chosen = choose(
         [concepts for _, _, concepts in candidates],
@@ -75,9 +91,8 @@ def summarize(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence
         words,
     )
     if not chosen:
-        return head(claims, words=words)
-    picked = sorted((candidates[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position))
-    return " ".join(" ".join(fact.sentence.split()) for _, fact in picked)
+        return None
+    return sorted((candidates[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position))
 
 
 def sentence_candidates(supports: Sequence[tuple[int, Fact]], *, words: int) -> list[tuple[int, Fact]]:
