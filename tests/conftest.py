@@ -54,6 +54,19 @@ def private_cache_dir(tmp_path_factory) -> Path:
         os.environ["BRIEFING_CACHE_DIR"] = previous
 
 
+@pytest.fixture(autouse=True)
+def briefing_logger():
+    """``main()`` points the briefing logger at the stderr of the test that ran it; the next
+    test gets the logger back as it was, not writing to a capture that is closed by then."""
+    import logging
+
+    logger = logging.getLogger("briefing")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    yield logger
+    logger.handlers[:], logger.propagate = saved[0], saved[1]
+    logger.setLevel(saved[2])
+
+
 GAS_STORY = """---
 title: Gas deal signed in Moscow
 outlet: Dawn
