@@ -493,7 +493,8 @@ def report(n, runs, raw, cold, warm, added, lexrank, scale, dask_runs, help_seco
     hundred = float(findings.get("hundred", 0) or 0)
     if hundred and cold.seconds:
         share = hundred / cold.seconds
-        target("100 articles added: under 10% of the cold time", f"{share:.1%} ({hundred:.1f} s)", share < 0.10)
+        target(f"100 articles added: under 10% of the cold time (the target is set for 10,000; here {n})",
+               f"{share:.1%} ({hundred:.1f} s)", share < 0.10 if n >= 10000 else "no target at this size")
     if scale is not None and scale.seconds and cold.seconds:
         ratio = cold.seconds / scale.seconds
         if scale.articles == 10000:
