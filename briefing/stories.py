@@ -25,11 +25,12 @@ which, like an F-measure, is high only when both are: the arithmetic mean let
 the same people in the same weeks (North Korea's famine and its nuclear site,
 a pipeline deal and a border clash between the same two countries) carry an
 unrelated action. Each space counts the same however many terms it holds, so
-one name weighs far more than one common word. Vectors use sublinear term frequency and smoothed IDF;
-document frequencies count every article the index has seen, a batch's own
-articles included before any of them is placed: a fresh build uses the whole
-corpus's statistics, an incremental one all it has seen so far, and a vector
-once placed is kept as it was (a centroid is the sum of its members').
+one name weighs far more than one common word. Vectors use sublinear term
+frequency and smoothed IDF; document frequencies count every article the index
+has seen, a batch's own articles included before any of them is placed: a
+fresh build uses the whole corpus's statistics, an incremental one all it has
+seen so far, and a vector once placed is kept as it was (a centroid is the sum
+of its members').
 
 In one pass an article that comes before the rest of its story has nothing to
 join, and starts a story of its own. So once a batch has been placed, each of
@@ -60,8 +61,8 @@ THRESHOLD = 0.10
 """Similarity (harmonic mean of the entity and lemma cosines, after the time
 decay) an article needs with a story's centroid to join it: both cosines must
 be about 0.1, or one above 0.05 and the other near 1 (the same names, barely a
-common word). Measured on the DUC pile (50 terms per space): two articles on one event
-score 0.06 (10th percentile) to 0.18 (median) with each other, and an article
+common word). Measured on the DUC pile (50 terms per space): two articles on
+one event score 0.06 (10th percentile) to 0.18 (median) with each other, and an article
 0.20 (10th percentile) to 0.39 (median) with the rest of its own story; two
 articles on different events score 0 (median) to 0.02 (90th percentile). At
 0.10, 98% of articles pass with the rest of their story and 1.2% of pairs on
@@ -268,7 +269,7 @@ class StoryIndex:
         for number in range(first_new, len(self.story_list)):
             if number not in emptied:
                 self.unpost(number)
-        kept = [story for number, story in enumerate(self.story_list) if number >= first_new and number not in emptied]
+        kept = [story for number, story in enumerate(self.story_list[first_new:], first_new) if number not in emptied]
         del self.story_list[first_new:], self.norms[first_new:]
         for story in kept:
             number = len(self.story_list)
@@ -512,7 +513,7 @@ def article_key(article: Article) -> str:
 
 
 def article_words(facts: Iterable[Fact], sources: set[str]) -> dict[str, dict[str, Counter[str]]]:
-    """Per article of ``sources``: how often each name word ("e"), lower-case lemma ("l") and name ("names") occurs."""
+    """Per article of ``sources``: how often each name word ("e"), lower-case lemma ("l") and name ("names") is met."""
     found: dict[str, tuple[list[str], list[str]]] = {source: ([], []) for source in sources}
     for fact in facts:
         lists = found.get(fact.source)

@@ -344,7 +344,8 @@ def test_the_same_two_countries_on_another_event_are_another_story(tmp_path: Pat
     write(tmp_path, "deal.md", PIPELINE_DEAL, title="Deal signed", outlet="Harbour Times", published=date(2024, 5, 6))
     write(tmp_path, "reaction.md", PIPELINE_FOLLOW_UP, title="Investors cheer", outlet="Meridian Post",
           published=date(2024, 5, 7))
-    write(tmp_path, "clash.md", BORDER_CLASH, title="Border clash", outlet="Northgate Wire", published=date(2024, 5, 8))
+    write(tmp_path, "clash.md", BORDER_CLASH, title="Border clash", outlet="Northgate Wire",
+          published=date(2024, 5, 8))
     write(tmp_path, "villagers.md", BORDER_CLASH_FOLLOW_UP, title="Villagers flee", outlet="Evening Courier",
           published=date(2024, 5, 9))
     corpus = read_corpus([tmp_path])
