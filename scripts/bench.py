@@ -307,7 +307,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds before a run counts as over limit")
     parser.add_argument("--skip", default="", help="comma-separated: raw,raw2,jobs1,lexrank,dask,pdf,scale,help")
-    parser.add_argument("--dask-articles", type=int, default=200, help="corpus size for the 1 vs 2 worker runs")
+    parser.add_argument("--dask-articles", type=int, default=1000, help="corpus size for the 1 vs 2 worker runs (cold)")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     if not DUC.is_file():
