@@ -245,7 +245,7 @@ seconds = time.perf_counter() - started
 pages = len(pypdfium2.PdfDocument(sys.argv[2]))
 # The floor on this machine: the brief's own sentences as plain paragraphs, no stylesheet.
 import weasyprint
-words = " ".join(claim.text for claim in brief.summary + tuple(c for t in brief.themes for c in t.claims)).split()
+words = " ".join(claim.text for story in brief.stories for claim in story.summary).split()
 words = (words * (12000 // max(len(words), 1) + 1))[:12000]
 html = "<html><body>" + "".join("<p>" + " ".join(words[i:i + 60]) + "</p>" for i in range(0, len(words), 60)) + "</body></html>"
 started = time.perf_counter()
