@@ -49,6 +49,17 @@ class AnalysisSettings:
     join_quotes: bool = False  # keep a multi-sentence quotation in one sentence (the brief's reading)
 
 
+RankTask = tuple  # (facts, articles, RankConfig) of one story, its articles named by their place in it
+
+
+def rank_task(task: RankTask):
+    """One story's ranking (a plain function, so a Dask worker can run it)."""
+    from briefing.rank import rank_story
+
+    facts, articles, config = task
+    return rank_story(facts, articles, config=config)
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Facts per article, in input order, with the model that found them and the time it took."""
@@ -108,6 +119,10 @@ class LocalEngine:
         for entry in skipped:
             log.warning("%s: %s", entry.path, entry.reason)
         return ReadResult(articles, (*result.skipped, *skipped), result.files)
+
+    def rank(self, tasks: Sequence[RankTask]) -> list:
+        """Each story's ranking, in this process."""
+        return [rank_task(task) for task in tasks]
 
     def analyze(
         self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT
@@ -190,6 +205,11 @@ class DaskEngine:
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
+
+    def rank(self, tasks: Sequence[RankTask]) -> list:
+        """Each story ranked on a worker; the results come back in the stories' order, so the
+        brief is the local engine's byte for byte."""
+        return list(self.client.gather(self.client.map(rank_task, list(tasks), pure=False)))
 
     def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False) -> ReadResult:
         """Each file (or URL) read and cleaned on a worker; ids numbered here, in input order, as the local engine does."""

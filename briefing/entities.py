@@ -233,6 +233,19 @@ def names_in(mentions: Iterable[Mention], start: int, end: int) -> tuple[str, ..
     return tuple(dict.fromkeys(mention.name for mention in mentions if start <= mention.start and mention.end <= end))
 
 
+def lower_case_uses(words: set[str], sentences) -> set[str]:
+    """Which of ``words`` (lower case) some sentence writes in lower case."""
+    if not words:
+        return set()
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")\b")
+    found: set[str] = set()
+    for sentence in sentences:
+        found.update(pattern.findall(sentence))
+        if len(found) == len(words):
+            break
+    return found
+
+
 def unify_names(facts: Sequence[Fact], aliases: Aliases) -> list[Fact]:
     """Across all articles, a lone surname ("Serikova") becomes the one full name that ends with it
     ("Aliya Serikova"), so an article that never spells the name out still agrees with the others.
@@ -249,6 +262,11 @@ def unify_names(facts: Sequence[Fact], aliases: Aliases) -> list[Fact]:
         for name in names
         if " " not in name and name.casefold() not in protected and len(full_by_last.get(name.casefold(), ())) == 1
     }
+    if expanded:
+        # A word the articles also write in lower case ("the parliament") is a common noun, not a
+        # surname: "Parliament" must not become the one "Chilean Parliament" of another article.
+        common = lower_case_uses({name.casefold() for name in expanded}, (fact.sentence for fact in facts))
+        expanded = {name: full for name, full in expanded.items() if name.casefold() not in common}
     if not expanded:
         return list(facts)
     return [

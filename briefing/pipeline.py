@@ -179,7 +179,7 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions) -> list:
     the ranking cache.
     """
     from briefing.compose import RankedStory
-    from briefing.rank import RankConfig, Ranking, rank_story
+    from briefing.rank import RankConfig, Ranking
 
     store = None
     if options.cache:
@@ -191,22 +191,29 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions) -> list:
     for fact in corpus.facts:
         facts_by_source.setdefault(fact.source, []).append(fact)
     code = ranking_code()
-    ranked = []
+    work = []  # per story: its articles, local names, the cache key and the ranking when cached
     for group in groups:
         members = [articles_by_id[article_id] for article_id in group.articles]
         facts = [fact for article_id in group.articles for fact in facts_by_source.get(article_id, ())]
         local = {article.id: f"L{number}" for number, article in enumerate(members)}
         config = RankConfig(as_of=newest_publication(members))
         key = ranking_key(code, config, members, facts, local) if store else None
-        ranking = store.get(key, Ranking) if store else None
-        if ranking is None:
-            ranking = rank_story(
+        cached = store.get(key, Ranking) if store else None
+        task = None
+        if cached is None:
+            task = (
                 [replace(fact, source=local[fact.source]) for fact in facts],
                 [replace(a, id=local[a.id], duplicate_of=local.get(a.duplicate_of or "")) for a in members],
-                config=config,
+                config,
             )
-            if store:
-                store.put(key, ranking)
+        work.append((group, local, key, cached, task))
+    tasks = [task for *_, task in work if task is not None]
+    fresh = iter(rank_on_engine(tasks, options) if tasks else ())
+    ranked = []
+    for group, local, key, cached, task in work:
+        ranking = cached if cached is not None else next(fresh)
+        if cached is None and store:
+            store.put(key, ranking)
         ranked.append(
             RankedStory(group.id, group.headline, group.headline_is_title, group.articles, ranking.outlets,
                         *with_sources(ranking, {name: article_id for article_id, name in local.items()}))
@@ -214,6 +221,18 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions) -> list:
     if store:
         store.prune()
     return ranked
+
+
+def rank_on_engine(tasks: list, options: BuildOptions) -> list:
+    """The stories' rankings, where the build's engine runs work: here, or on the Dask workers."""
+    from briefing.engine import LocalEngine, open_engine
+
+    if options.engine == "local":
+        return LocalEngine().rank(tasks)
+    with open_engine(options.engine, scheduler=options.scheduler) as runner:
+        rankings = runner.rank(tasks)
+    log.info("ranked %d stories on the %s engine", len(tasks), options.engine)
+    return rankings
 
 
 def ranking_code() -> str:

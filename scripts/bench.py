@@ -245,7 +245,7 @@ seconds = time.perf_counter() - started
 pages = len(pypdfium2.PdfDocument(sys.argv[2]))
 # The floor on this machine: the brief's own sentences as plain paragraphs, no stylesheet.
 import weasyprint
-words = " ".join(claim.text for claim in brief.summary + tuple(c for t in brief.themes for c in t.claims)).split()
+words = " ".join(claim.text for story in brief.stories for claim in story.summary).split()
 words = (words * (12000 // max(len(words), 1) + 1))[:12000]
 html = "<html><body>" + "".join("<p>" + " ".join(words[i:i + 60]) + "</p>" for i in range(0, len(words), 60)) + "</body></html>"
 started = time.perf_counter()
@@ -307,7 +307,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds before a run counts as over limit")
     parser.add_argument("--skip", default="", help="comma-separated: raw,raw2,jobs1,lexrank,dask,pdf,scale,help")
-    parser.add_argument("--dask-articles", type=int, default=200, help="corpus size for the 1 vs 2 worker runs")
+    parser.add_argument("--dask-articles", type=int, default=1000, help="corpus size for the 1 vs 2 worker runs (cold)")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     if not DUC.is_file():
@@ -493,7 +493,8 @@ def report(n, runs, raw, cold, warm, added, lexrank, scale, dask_runs, help_seco
     hundred = float(findings.get("hundred", 0) or 0)
     if hundred and cold.seconds:
         share = hundred / cold.seconds
-        target("100 articles added: under 10% of the cold time", f"{share:.1%} ({hundred:.1f} s)", share < 0.10)
+        target(f"100 articles added: under 10% of the cold time (the target is set for 10,000; here {n})",
+               f"{share:.1%} ({hundred:.1f} s)", share < 0.10 if n >= 10000 else "no target at this size")
     if scale is not None and scale.seconds and cold.seconds:
         ratio = cold.seconds / scale.seconds
         if scale.articles == 10000:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -119,14 +120,28 @@ def test_dask_cluster_gives_a_byte_identical_brief(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709856000")
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
     local = brief_to_json(briefing.build([examples_dir], cache=False))
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-    ) as cluster:
-        spread = brief_to_json(
-            briefing.build([examples_dir], cache=False, engine="dask", scheduler=cluster.scheduler_address)
-        )
+    messages: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = logging.getLogger("briefing")
+    logger.addHandler(handler)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster:
+            spread = brief_to_json(
+                briefing.build([examples_dir], cache=False, engine="dask", scheduler=cluster.scheduler_address)
+            )
+            ranked_there = cluster.scheduler.task_prefixes.get("rank_task")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
     assert spread == local
-    assert json.loads(spread)["sources"]
+    stories = len(json.loads(spread)["stories"])
+    assert stories and f"ranked {stories} stories on the dask engine" in messages
+    assert ranked_there is not None  # the scheduler handed rank_task to its workers
 
 
 @pytest.mark.slow

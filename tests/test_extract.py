@@ -383,3 +383,20 @@ def test_abbreviated_country_names_with_dots_merge(nlp):
     names = {mention.name for mention in resolve_mentions(doc, aliases)}
     assert "United States" in names
     assert not any(name.startswith("U.S") for name in names)
+
+
+def test_a_common_noun_is_not_taken_for_a_surname_across_articles():
+    """"Serikova" becomes "Aliya Serikova"; "Parliament" must not become another article's "Chilean Parliament",
+    because the articles also write "the parliament" in lower case."""
+    from briefing.entities import load_aliases, unify_names
+    from briefing.model import Fact
+
+    def fact(source, sentence, *entities):
+        return Fact(source=source, sentence=sentence, start=0, end=len(sentence), position=0, entities=entities)
+
+    facts = [
+        fact("S1", "Aliya Serikova signed the deal before the Chilean Parliament voted.", "Aliya Serikova", "Chilean Parliament"),
+        fact("S2", "Serikova said Parliament would debate it; the parliament meets on Monday.", "Serikova", "Parliament"),
+    ]
+    unified = unify_names(facts, load_aliases())
+    assert unified[1].entities == ("Aliya Serikova", "Parliament")

@@ -333,3 +333,28 @@ def test_neighbour_graph_finds_pairs_through_rare_features_with_exact_cosine():
     found = graph > 0
     assert np.allclose(graph[found], dense[found])  # exact cosine, common features included
     assert (found == ((dense >= 0.3) & rare_overlap)).all()
+
+
+def test_greedy_packing_covers_the_heaviest_concepts_within_the_budget():
+    from briefing.rank.summary import choose, choose_greedily
+
+    weights = {("gas", "deal"): 5.0, ("pipeline", "route"): 4.0, ("border", "clash"): 3.0, ("wheat", "price"): 1.0}
+    concepts = [
+        frozenset({("gas", "deal"), ("pipeline", "route")}),  # 10 words, 9.0
+        frozenset({("gas", "deal")}),  # 4 words: says again what the first says
+        frozenset({("border", "clash")}),  # 5 words
+        frozenset({("wheat", "price")}),  # 5 words
+    ]
+    lengths = [10, 4, 5, 5]
+    def covered(chosen):
+        return sum(weights[c] for c in set().union(*(concepts[i] for i in chosen)))
+
+    chosen = choose_greedily(concepts, weights, lengths, 15)
+    assert sum(lengths[i] for i in chosen) <= 15
+    assert not ({0, 1} <= set(chosen) and concepts[1] <= concepts[0])  # nothing said twice
+    exact = choose(concepts, weights, lengths, 15)
+    assert covered(exact) == 12.0
+    assert covered(chosen) >= (1 - 1 / 2.718281828) / 2 * covered(exact)  # the greedy rule's guarantee
+    # one heavy sentence beats a crowd of light ones that fill the budget first
+    assert choose_greedily([frozenset({("a", "b")}), frozenset({("c", "d")})], {("a", "b"): 1.0, ("c", "d"): 9.0},
+                           [1, 10], 10) == [1]

@@ -315,3 +315,83 @@ def test_an_original_read_after_its_copy_joins_the_copys_story():
     everything = [deal, quake_now_a_copy, earlier]
     later = index.add(everything, facts_of(deal) + facts_of(quake_now_a_copy) + facts_of(earlier))
     assert later == {**first, "S3": first["S2"]}
+
+
+# Who and what: an event is the same actors doing the same thing
+
+BORDER_CLASH = """Norvanian and Kestrian troops exchanged fire on Wednesday near the border village of Oska, \
+killing three soldiers and wounding eleven, Norvanian Energy Minister Lena Varga said in Tallon.
+
+Kestrian President Tomas Hald accused Norvanian patrols of crossing the frontier and ordered reinforcements \
+to the area.
+
+Villagers fled across the river as artillery shells hit farms around Oska.
+
+The clash was the deadliest on the border in a decade."""
+
+BORDER_CLASH_FOLLOW_UP = """Hundreds of villagers from Oska sheltered in schools on Thursday after the border clash \
+between Norvania and Kestria that killed three soldiers.
+
+Kestrian President Tomas Hald said his troops would hold their positions on the frontier.
+
+Lena Varga said in Tallon that Norvanian patrols had fired only after being shot at.
+
+Artillery fire was heard again near the river overnight, villagers said."""
+
+
+def test_the_same_two_countries_on_another_event_are_another_story(tmp_path: Path):
+    """The pipeline deal and a border clash a day later share every name; what happened differs."""
+    write(tmp_path, "deal.md", PIPELINE_DEAL, title="Deal signed", outlet="Harbour Times", published=date(2024, 5, 6))
+    write(tmp_path, "reaction.md", PIPELINE_FOLLOW_UP, title="Investors cheer", outlet="Meridian Post",
+          published=date(2024, 5, 7))
+    write(tmp_path, "clash.md", BORDER_CLASH, title="Border clash", outlet="Northgate Wire",
+          published=date(2024, 5, 8))
+    write(tmp_path, "villagers.md", BORDER_CLASH_FOLLOW_UP, title="Villagers flee", outlet="Evening Courier",
+          published=date(2024, 5, 9))
+    corpus = read_corpus([tmp_path])
+    stories = find_stories(corpus.articles, corpus.facts)
+    ids = by_file(corpus)
+    assert story_of(stories, ids["deal.md"]) == story_of(stories, ids["reaction.md"])
+    assert story_of(stories, ids["clash.md"]) == story_of(stories, ids["villagers.md"])
+    assert story_of(stories, ids["deal.md"]) != story_of(stories, ids["clash.md"])
+
+
+def test_names_and_demonyms_are_left_out_of_the_lemmas():
+    from briefing.model import Fact
+    from briefing.stories import lower_case_lemmas
+
+    sentence = "Officials in Gaza said Korean Aid stopped and aid workers left."
+    fact = Fact(source="S1", sentence=sentence, start=0, end=len(sentence), position=0,
+                lemmas=("official", "gaza", "korean", "aid", "stop", "aid", "worker", "leave"))
+    # "Officials" is capitalized only as the first word, "Aid" is also written "aid": both are common words.
+    assert lower_case_lemmas(fact) == ["official", "aid", "stop", "aid", "worker", "leave"]
+
+
+def hand_built(article_id: str, day: int, lemmas: str):
+    """An article on Norvania and Kestria whose one fact has exactly these (lower-case) lemmas."""
+    from briefing.model import Article, Fact
+
+    text = lemmas + "."
+    return (Article(id=article_id, path=f"{article_id}.txt", text=text, published=date(2024, 5, day)),
+            Fact(source=article_id, sentence=text, start=0, end=len(text), position=0,
+                 entities=("Norvania", "Kestria"), lemmas=tuple(lemmas.split())))
+
+
+DEAL_WORDS = ("pipeline gas deal sign billion construction worker budget minister export contract kilometre price "
+              "supply investor share bank loan route valve compressor station engineer steel tender bid award design")
+
+
+def test_an_article_that_came_before_its_story_joins_it_once_the_batch_is_in():
+    """The first article shares one word with the second and several with the third: alone when it
+    came, it joins the story the other two formed, and the emptied story's id is not left as a gap."""
+    early = hand_built("S1", 6, "tanker port storm harbour ferry fishing crew wave coast guard rescue boat sailor "
+                                "night wind rain flood alert closure dock")
+    deal = hand_built("S2", 7, DEAL_WORDS + " tanker")
+    follow_up = hand_built("S3", 7, DEAL_WORDS + " port crew harbour ferry dock")
+    articles, facts = zip(early, deal, follow_up)
+    index = StoryIndex()
+    assert index.add(articles, facts) == {"S1": "T1", "S2": "T1", "S3": "T1"}
+    assert len(index) == 1 and index.changed == {"T1"}
+    later = hand_built("S4", 8, DEAL_WORDS)
+    assert index.add([later[0]], [later[1]]) == {"S4": "T1"}  # the renumbered story is indexed under its new id
+    assert StoryIndex.from_json(index.to_json()).to_json() == index.to_json()

@@ -136,13 +136,18 @@ def rank_story(
 KEY_POINT_WORDS = 100
 """The words a story's lead points may take: two to four sentences, a standard news summary's length."""
 
+KEY_POINT_CANDIDATES = 50
+"""Sentences the packing weighs for a story's lead points: those richest in concept weight per
+word (a hundred words hold four or five sentences). Packed greedily: an exact programme per
+story took 0.24 s each, the greedy rule milliseconds."""
+
 
 def lead_first(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[Claim, ...]:
     """The claims with the story's lead points first: those whose sentences together cover the
     most of what the most reports say in ``KEY_POINT_WORDS`` words (the summary's packing), each
     shown by the sentence chosen for it; then the others in rank order, repeats last."""
     kept = [claim for claim in claims if claim.repeats is None]
-    picked = packed(kept, facts, articles, words=KEY_POINT_WORDS)
+    picked = packed(kept, facts, articles, words=KEY_POINT_WORDS, candidates=KEY_POINT_CANDIDATES, exact=False)
     if not picked:
         return tuple(claims)
     shown = {}

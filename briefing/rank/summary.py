@@ -62,7 +62,8 @@ def summarize(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence
 
 
 def packed(
-    claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article], *, words: int
+    claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article], *, words: int,
+    candidates: int = CANDIDATES, exact: bool = True,
 ) -> list[tuple[int, Fact]] | None:
     """The supporting sentences the summary packs into ``words`` words, each with its claim's
     place in ``claims``, in claim order; None when no concept is shared widely enough."""
@@ -83,16 +84,16 @@ def packed(
     )
     if not weights:
         return None
-    candidates = richest(sentence_candidates(supports, words=words), weights)
-    chosen = choose(
-        [concepts for _, _, concepts in candidates],
+    found = richest(sentence_candidates(supports, words=words), weights, keep=candidates)
+    chosen = (choose if exact else choose_greedily)(
+        [concepts for _, _, concepts in found],
         weights,
-        [len(fact.sentence.split()) for _, fact, _ in candidates],
+        [len(fact.sentence.split()) for _, fact, _ in found],
         words,
     )
     if not chosen:
         return None
-    return sorted((candidates[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position))
+    return sorted((found[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position))
 
 
 def sentence_candidates(supports: Sequence[tuple[int, Fact]], *, words: int) -> list[tuple[int, Fact]]:
@@ -108,7 +109,7 @@ def sentence_candidates(supports: Sequence[tuple[int, Fact]], *, words: int) -> 
 
 
 def richest(
-    candidates: Sequence[tuple[int, Fact]], weights: Mapping[Concept, float]
+    candidates: Sequence[tuple[int, Fact]], weights: Mapping[Concept, float], *, keep: int = CANDIDATES
 ) -> list[tuple[int, Fact, frozenset[Concept]]]:
     """The ``CANDIDATES`` sentences with the most concept weight per word, in their
     first order, each with its weighed concepts; sentences with none are left out."""
@@ -117,7 +118,7 @@ def richest(
         sum(weights[concept] for concept in concepts) / len(fact.sentence.split())
         for concepts, (_, fact) in zip(found, candidates)
     ]
-    best = sorted(range(len(candidates)), key=lambda index: (-density[index], index))[:CANDIDATES]
+    best = sorted(range(len(candidates)), key=lambda index: (-density[index], index))[:keep]
     return [(*candidates[index], found[index]) for index in sorted(best) if found[index]]
 
 
@@ -132,6 +133,37 @@ def head(claims: Sequence[Claim], *, words: int) -> str:
         if used >= words:
             break
     return " ".join(chosen)
+
+
+def choose_greedily(
+    concepts: Sequence[frozenset[Concept]], weights: Mapping[Concept, float], lengths: Sequence[int], words: int
+) -> list[int]:
+    """``choose`` by the greedy rule for budgeted coverage (Khuller, Moss and Naor 1999): the
+    sentence adding the most new concept weight per word, while any fits, or the single
+    heaviest sentence when that covers more. Within a constant factor of the programme's
+    answer, in microseconds instead of the solver's tens of milliseconds: for a brief's many
+    stories."""
+    chosen: list[int] = []
+    covered: set[Concept] = set()
+    used = 0
+    while True:
+        gains = [
+            (sum(weights[c] for c in found - covered) / lengths[i], -i)
+            for i, found in enumerate(concepts)
+            if i not in chosen and used + lengths[i] <= words
+        ]
+        best = max(gains, default=(0.0, 0))
+        if best[0] <= 0:
+            break
+        index = -best[1]
+        chosen.append(index)
+        covered |= concepts[index]
+        used += lengths[index]
+    fits = [i for i in range(len(concepts)) if lengths[i] <= words]
+    single = max(fits, key=lambda i: (sum(weights[c] for c in concepts[i]), -i), default=None)
+    if single is not None and sum(weights[c] for c in concepts[single]) > sum(weights[c] for c in covered):
+        return [single]
+    return sorted(chosen)
 
 
 def choose(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import quote, urlsplit
 
@@ -14,7 +14,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from briefing.clean.outlet import outlet_identity
-from briefing.model import Article, Brief, Claim, Story
+from briefing.model import Article, Brief, Claim, Story, TimelineEntry
 
 URL_SAFE_CHARACTERS = "/:?#[]@!$&()*+,;=%~-._"  # RFC 3986 reserved and unreserved, less ' < > " and space
 RELIABLE_DATE_BASES = frozenset({"header", "front_matter", "html", "feed"})
@@ -173,7 +173,7 @@ def build_context(brief: Brief, *, options, format: str) -> dict:
         "theme_labels": {section.id: section.label for section in brief.themes},
         "keywords": [section.label for section in brief.themes],
         "agreement_chart": story_bars(layout.top, scope.outlets),
-        "timeline_chart": timeline_chart(brief, by_id),
+        "timeline_chart": timeline_chart(brief, by_id, layout.printed),
         "markup": "markdown"
         if format == "md"
         else "text"
@@ -276,10 +276,12 @@ def story_bars(stories: Iterable[StoryView], outlets_in_scope: int) -> tuple[Agr
     )
 
 
-def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart:
+def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry], printed: frozenset[str] = frozenset()) -> TimelineChart:
     """Place each timeline entry on a date axis; entries too close to tell apart
-    stack in lanes so their markers never overlap."""
-    entries = sorted(brief.timeline, key=lambda entry: entry.date)
+    stack in lanes so their markers never overlap. Events of one story on one day
+    whose sentences the brief already prints are one entry (shown as a pointer to the
+    story), with all their sources."""
+    entries = folded_events(sorted(brief.timeline, key=lambda entry: entry.date), printed)
     if not entries:
         return TimelineChart(None, None, (), 0)
     start, end = entries[0].date, entries[-1].date
@@ -309,6 +311,23 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry]) -> TimelineChart
     return TimelineChart(
         start, end, tuple(points), len(lane_ends), axis_ticks(start, end)
     )
+
+
+def folded_events(entries: list[TimelineEntry], printed: frozenset[str]) -> list[TimelineEntry]:
+    """The entries with those that point to the same story on the same day merged."""
+    kept: list[TimelineEntry] = []
+    pointer: dict[tuple[date, str], int] = {}
+    for entry in entries:
+        key = (entry.date, entry.story or "")
+        if entry.claim in printed and entry.story and key in pointer:
+            earlier = kept[pointer[key]]
+            sources = tuple(dict.fromkeys((*earlier.sources, *entry.sources)))
+            kept[pointer[key]] = replace(earlier, sources=sources)
+            continue
+        if entry.claim in printed and entry.story:
+            pointer[key] = len(kept)
+        kept.append(entry)
+    return kept
 
 
 def axis_ticks(start: date, end: date) -> tuple[AxisTick, ...]:
