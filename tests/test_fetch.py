@@ -497,6 +497,19 @@ def test_an_unwritable_fetch_cache_is_said_once_and_costs_only_speed(site, tmp_p
         "cannot write the fetch cache (Not a directory)"]
 
 
+def test_a_cache_folder_setting_that_is_a_file_costs_only_the_fetch_cache(site, tmp_path, caplog, monkeypatch):
+    """BRIEFING_CACHE_DIR naming a file stops a cached build with one error (briefing.cache); a
+    --no-cache build with URL inputs still runs, fetching without the fetch cache."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(blocker))
+    with caplog.at_level(logging.WARNING, logger="briefing"):
+        result = read_inputs([site.base + "/etag.html", site.base + "/etag.html?again"])
+    assert len(result.articles) == 2 and not result.skipped
+    assert [record.getMessage() for record in caplog.records] == [
+        f"BRIEFING_CACHE_DIR: {blocker} is not a folder (unset it, or use --no-cache); pages are fetched without the fetch cache"]
+
+
 def test_an_opml_list_with_external_entities_is_refused_not_expanded(tmp_path, fetcher):
     listing = tmp_path / "evil.opml"
     listing.write_text('<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'

@@ -39,6 +39,7 @@ from urllib.parse import urljoin, urlsplit
 from briefing.version import __version__
 from briefing.atomic import write_atomically
 from briefing.cache import cache_root, touch
+from briefing.errors import BriefingError
 
 if TYPE_CHECKING:
     import httpx
@@ -124,7 +125,7 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.per_host = per_host
-        self.cache = FetchCache(cache_dir or cache_root() / "fetch")
+        self.cache = FetchCache(cache_dir) if cache_dir is not None else default_cache()
         self.client = httpx.Client(
             headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
             follow_redirects=False,  # followed here, so each hop is checked (scheme, robots.txt, count)
@@ -289,6 +290,32 @@ class Stored:
         if self.last_modified:
             headers["If-Modified-Since"] = self.last_modified
         return headers
+
+
+def default_cache() -> FetchCache | NoFetchCache:
+    """The fetch cache under the cache folder; none (one warning) when ``BRIEFING_CACHE_DIR``
+    names something that is not a folder: that costs only speed, and --no-cache builds still run."""
+    try:
+        return FetchCache(cache_root() / "fetch")
+    except BriefingError as error:
+        log.warning("%s; pages are fetched without the fetch cache", error)
+        return NoFetchCache()
+
+
+class NoFetchCache:
+    """Fetching with nothing kept: every response is asked for in full."""
+
+    def get(self, url: str) -> None:
+        return None
+
+    def touch(self, url: str) -> None:
+        return None
+
+    def put(self, url: str, headers: httpx.Headers, media_type: str, body: bytes) -> None:
+        return None
+
+    def prune(self) -> None:
+        return None
 
 
 class FetchCache:
