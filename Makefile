@@ -47,7 +47,7 @@ eval: $(EVAL_INSTALLED)
 	$(BIN)/python scripts/eval.py
 
 # The dev clusters mixed into one pile: are the stories found, and is each summarized well?
-eval-stories: $(INSTALLED)
+eval-stories: $(EVAL_INSTALLED)
 	@test -d ../shared/eval || { echo "eval-stories needs ../shared/eval"; exit 1; }
 	$(BIN)/python ../shared/eval/stories_eval.py ../shared/eval/duc2004/dev.jsonl $(BIN)/briefing --keep out/eval-stories
 
