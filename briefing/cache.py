@@ -258,14 +258,7 @@ class BriefCache:
 
     def prune(self) -> None:
         """Keep the ``KEPT_BRIEFS`` most recently used entries."""
-        entries = []
-        for path in self.folder.glob(f"*{BRIEF_SUFFIX}"):
-            with suppress(OSError):
-                status = path.stat()
-                entries.append((max(status.st_atime, status.st_mtime), path))
-        for _, path in sorted(entries, reverse=True)[KEPT_BRIEFS:]:
-            with suppress(OSError):
-                path.unlink()
+        keep_newest(self.folder.glob(f"*{BRIEF_SUFFIX}"), KEPT_BRIEFS)
 
 
 class RankingCache:
@@ -293,16 +286,20 @@ class RankingCache:
 
     def prune(self) -> None:
         """Keep the ``KEPT_RANKINGS`` most recently used entries (run after a build that wrote some)."""
-        if not self.written:
-            return
-        entries = []
-        for path in self.folder.glob(f"*/*{RANKING_SUFFIX}"):
-            with suppress(OSError):
-                status = path.stat()
-                entries.append((max(status.st_atime, status.st_mtime), path))
-        for _, path in sorted(entries, reverse=True)[KEPT_RANKINGS:]:
-            with suppress(OSError):
-                path.unlink()
+        if self.written:
+            keep_newest(self.folder.glob(f"*/*{RANKING_SUFFIX}"), KEPT_RANKINGS)
+
+
+def keep_newest(paths: Iterable[Path], kept: int) -> None:
+    """Delete all but the ``kept`` most recently used of ``paths``."""
+    entries = []
+    for path in paths:
+        with suppress(OSError):
+            status = path.stat()
+            entries.append((max(status.st_atime, status.st_mtime), path))
+    for _, path in sorted(entries, reverse=True)[kept:]:
+        with suppress(OSError):
+            path.unlink()
 
 
 def brief_key(articles: Sequence[Article], context: str, options: BuildOptions) -> str:
