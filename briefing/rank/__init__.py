@@ -143,9 +143,10 @@ story took 0.24 s each, the greedy rule milliseconds."""
 
 
 def lead_first(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[Claim, ...]:
-    """The claims with the story's lead points first: those whose sentences together cover the
-    most of what the most reports say in ``KEY_POINT_WORDS`` words (the summary's packing), each
-    shown by the sentence chosen for it; then the others in rank order, repeats last."""
+    """The claims, most outlets first as ever, and among claims backed by as many outlets the
+    story's lead points first: those whose sentences together cover the most of what the most
+    reports say in ``KEY_POINT_WORDS`` words (the summary's packing), each shown by the sentence
+    chosen for it. Repeats stay last."""
     kept = [claim for claim in claims if claim.repeats is None]
     picked = packed(kept, facts, articles, words=KEY_POINT_WORDS, candidates=KEY_POINT_CANDIDATES, exact=False)
     if not picked:
@@ -153,11 +154,11 @@ def lead_first(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequenc
     shown = {}
     for place, fact in picked:
         shown.setdefault(place, fact)
-    lead = [
-        replace(kept[place], text=fact.sentence, speaker=fact.speaker) for place, fact in sorted(shown.items())
-    ]
-    chosen = {kept[place].id for place in shown}
-    return (*lead, *(claim for claim in claims if claim.id not in chosen))
+    lead = {kept[place].id: replace(kept[place], text=fact.sentence, speaker=fact.speaker) for place, fact in shown.items()}
+    ordered = sorted(
+        range(len(kept)), key=lambda place: (-kept[place].agreement, kept[place].id not in lead, place)
+    )
+    return (*(lead.get(kept[place].id, kept[place]) for place in ordered), *(c for c in claims if c.repeats is not None))
 
 
 def link_facts(
