@@ -191,5 +191,5 @@ def test_renders_killed_at_random_moments_leave_whole_files_or_none(tmp_path: Pa
         process.wait(timeout=30)
         if path.exists():  # renamed into place before the kill: then it is whole
             data = path.read_bytes()
-            assert data.rstrip().endswith(b"%%EOF") if format == "pdf" else json.loads(data)["schema"] == "briefing/1"
+            assert data.rstrip().endswith(b"%%EOF") if format == "pdf" else json.loads(data)["schema"] == "briefing/2"
         assert all(TEMPORARY.match(name) for name in leftovers(folder))
