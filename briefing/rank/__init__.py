@@ -143,22 +143,24 @@ story took 0.24 s each, the greedy rule milliseconds."""
 
 
 def lead_first(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[Claim, ...]:
-    """The claims, most outlets first as ever, and among claims backed by as many outlets the
-    story's lead points first: those whose sentences together cover the most of what the most
-    reports say in ``KEY_POINT_WORDS`` words (the summary's packing), each shown by the sentence
-    chosen for it. Repeats stay last."""
+    """The claims with the story's lead points first: those whose sentences together cover the
+    most of what the most reports say in ``KEY_POINT_WORDS`` words (the summary's packing, a
+    sentence's gain counted once per independent outlet behind its claim), each shown by the
+    sentence chosen for it, the best-backed of them leading; then the others in rank order
+    (most outlets first), repeats last."""
     kept = [claim for claim in claims if claim.repeats is None]
-    picked = packed(kept, facts, articles, words=KEY_POINT_WORDS, candidates=KEY_POINT_CANDIDATES, exact=False)
+    picked = packed(kept, facts, articles, words=KEY_POINT_WORDS, candidates=KEY_POINT_CANDIDATES, exact=False,
+                    by_outlets=True)
     if not picked:
         return tuple(claims)
     shown = {}
     for place, fact in picked:
         shown.setdefault(place, fact)
-    lead = {kept[place].id: replace(kept[place], text=fact.sentence, speaker=fact.speaker) for place, fact in shown.items()}
-    ordered = sorted(
-        range(len(kept)), key=lambda place: (-kept[place].agreement, kept[place].id not in lead, place)
-    )
-    return (*(lead.get(kept[place].id, kept[place]) for place in ordered), *(c for c in claims if c.repeats is not None))
+    lead = [replace(kept[place], text=fact.sentence, speaker=fact.speaker) for place, fact in sorted(shown.items())]
+    best = max(range(len(lead)), key=lambda index: (lead[index].agreement, -index))
+    lead.insert(0, lead.pop(best))
+    chosen = {kept[place].id for place in shown}
+    return (*lead, *(claim for claim in claims if claim.id not in chosen))
 
 
 def link_facts(

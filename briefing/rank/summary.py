@@ -63,7 +63,7 @@ def summarize(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence
 
 def packed(
     claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article], *, words: int,
-    candidates: int = CANDIDATES, exact: bool = True,
+    candidates: int = CANDIDATES, exact: bool = True, by_outlets: bool = False,
 ) -> list[tuple[int, Fact]] | None:
     """The supporting sentences the summary packs into ``words`` words, each with its claim's
     place in ``claims``, in claim order; None when no concept is shared widely enough."""
@@ -85,12 +85,13 @@ def packed(
     if not weights:
         return None
     found = richest(sentence_candidates(supports, words=words), weights, keep=candidates)
-    chosen = (choose if exact else choose_greedily)(
-        [concepts for _, _, concepts in found],
-        weights,
-        [len(fact.sentence.split()) for _, fact, _ in found],
-        words,
-    )
+    lengths = [len(fact.sentence.split()) for _, fact, _ in found]
+    if exact:
+        chosen = choose([concepts for _, _, concepts in found], weights, lengths, words)
+    else:
+        # by_outlets: what a sentence adds counts as often as independent outlets back its claim
+        backing = [claims[rank].agreement if by_outlets else 1 for rank, _, _ in found]
+        chosen = choose_greedily([concepts for _, _, concepts in found], weights, lengths, words, backing)
     if not chosen:
         return None
     return sorted((found[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position))
@@ -136,7 +137,8 @@ def head(claims: Sequence[Claim], *, words: int) -> str:
 
 
 def choose_greedily(
-    concepts: Sequence[frozenset[Concept]], weights: Mapping[Concept, float], lengths: Sequence[int], words: int
+    concepts: Sequence[frozenset[Concept]], weights: Mapping[Concept, float], lengths: Sequence[int], words: int,
+    backing: Sequence[float] | None = None,
 ) -> list[int]:
     """``choose`` by the greedy rule for budgeted coverage (Khuller, Moss and Naor 1999): the
     sentence adding the most new concept weight per word, while any fits, or the single
@@ -148,7 +150,7 @@ def choose_greedily(
     used = 0
     while True:
         gains = [
-            (sum(weights[c] for c in found - covered) / lengths[i], -i)
+            (sum(weights[c] for c in found - covered) * (backing[i] if backing else 1) / lengths[i], -i)
             for i, found in enumerate(concepts)
             if i not in chosen and used + lengths[i] <= words
         ]
