@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from briefing.english import opens_on_reference
 from briefing.model import Article, Brief, Claim, Divergence, Story, Taxonomy, ThemeSection, TimelineEntry
 
 TOP_STORIES = 5
@@ -30,9 +31,6 @@ one sentence about gas does not make a story about energy."""
 
 TIMELINE_ENTRIES = 12
 DIVERGENCES = 5
-
-REFERENCES = frozenset("he she they it his her their its him them this these that those such".split())
-"""Words that, opening a sentence, point back to one before it: shown alone, nobody can tell who."""
 
 
 @dataclass(frozen=True)
@@ -113,11 +111,6 @@ def standing_alone(claim: Claim) -> Claim:
             return dataclasses.replace(claim, text=support.sentence, speaker=None)
     return claim
 
-
-def opens_on_reference(sentence: str) -> bool:
-    """Whether ``sentence`` leads with a pronoun or a pointing word."""
-    first = sentence.lstrip("\"'“‘`( ").split(maxsplit=1)[:1]
-    return bool(first) and first[0].strip(",;:").casefold() in REFERENCES
 
 
 def importance(outlets: int, last_published: date | None, as_of: date | None) -> float:

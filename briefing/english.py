@@ -1,6 +1,8 @@
-"""The English words that stand for numbers and dates, in one table for every stage
-that reads them: clean and extract read written dates (``briefing.written_dates``,
-``briefing.dates``), extract writes number words as digits and rank reads counts.
+"""The English words the stages read, in one table each: words that stand for numbers
+and dates (clean and extract read written dates through ``briefing.written_dates`` and
+``briefing.dates``, extract writes number words as digits, rank reads counts), and the
+words that point back to an earlier sentence (compose and render keep such sentences
+out of the key points).
 """
 
 from __future__ import annotations
@@ -51,3 +53,13 @@ MONTH_NUMBERS: dict[str, int] = {
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 """Weekday names, Monday first (as ``date.weekday()`` counts)."""
+
+
+REFERRING_WORDS = frozenset("he she they it his her their its him them this these that those such".split())
+"""Words that, opening a sentence, point back to one before it: shown alone, nobody can tell who."""
+
+
+def opens_on_reference(sentence: str) -> bool:
+    """Whether ``sentence`` leads with a pronoun or a pointing word ("He reiterated ...")."""
+    first = sentence.lstrip("\"'“‘`( ").split(maxsplit=1)[:1]
+    return bool(first) and first[0].strip(",;:").casefold() in REFERRING_WORDS

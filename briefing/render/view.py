@@ -14,6 +14,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from briefing.clean.outlet import outlet_identity
+from briefing.english import opens_on_reference
 from briefing.model import Article, Brief, Claim, Story, TimelineEntry
 
 URL_SAFE_CHARACTERS = "/:?#[]@!$&()*+,;=%~-._"  # RFC 3986 reserved and unreserved, less ' < > " and space
@@ -34,7 +35,6 @@ TIMELINE_LANE_GAP = 0.06
 
 KEY_POINTS = 4  # at most, per top story
 THEME_STORIES = 8  # stories listed under one theme; the rest go to "Other stories"
-REFERENCES = frozenset("he she they it his her their its him them this these that those such".split())
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def brief_layout(brief: Brief) -> Layout:
         if story.status == "unchanged":
             limit = 0
         claims = sorted(story.summary, key=lambda claim: not claim.new) if story.status == "updated" else story.summary
-        points = tuple(claim for claim in claims if stands_alone(claim.text))[:limit]
+        points = tuple(claim for claim in claims if not opens_on_reference(claim.text))[:limit]
         printed.update(claim.id for claim in points)
         source = next((i for i in story.sources if story.headline_is_title and titles.get(i) == story.headline), None)
         return StoryView(story, points, tuple(labels[theme] for theme in story.themes), top, source)
@@ -221,11 +221,6 @@ def brief_layout(brief: Brief) -> Layout:
     printed.update(claim.id for divergence in brief.divergences for claim in divergence.claims)
     return Layout(top, tuple(themes), others, frozenset(printed))
 
-
-def stands_alone(text: str) -> bool:
-    """A sentence that does not open on a pronoun or pointing word ("He reiterated ...")."""
-    first = text.lstrip("\"'“‘`( ").split(maxsplit=1)[:1]
-    return not first or first[0].strip(",;:").casefold() not in REFERENCES
 
 
 def cited_sources(brief: Brief, layout: Layout) -> set[str]:
