@@ -130,7 +130,8 @@ def rank_story(
         )
         for index in order
     )
-    return Ranking(lead_first(claims, facts, articles), find_divergences(claims, facts, graph, articles_by_id, config=config), outlets)
+    divergences = find_divergences(claims, facts, graph, articles_by_id, config=config)
+    return Ranking(lead_first(claims, facts, articles)[: config.claims_kept], divergences, outlets)
 
 
 KEY_POINT_WORDS = 100

@@ -19,3 +19,4 @@ class RankConfig:
     half_life_days: float = 365.0
     min_words: int = 8  # shorter sentences rank last: rarely a whole fact
     max_words: int = 60  # longer ones too: run-ons, lists, mis-split sentences
+    claims_kept: int | None = None  # a story keeps its best this many claims (None: all of them)
