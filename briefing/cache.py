@@ -198,6 +198,16 @@ class FactCache:
         touch(path)
         return [_stamped(fact, source) for fact in stored]
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (marked as used; not read: a damaged
+        entry is found when it is read, and the caller analyses the article again)."""
+        path = self.path(key)
+        try:
+            os.utime(path)
+        except OSError:
+            return False
+        return True
+
     def put(self, key: str, facts: Iterable[Fact]) -> None:
         """Store the facts atomically; a cache that cannot be written only costs speed."""
         anonymous = tuple(dataclasses.replace(fact, source="") for fact in facts)

@@ -10,9 +10,9 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
 from briefing.errors import BriefingError, NoArticlesError
@@ -30,7 +30,7 @@ class Corpus:
     """Everything the ranker needs: clean articles and the facts found in them."""
 
     articles: tuple[Article, ...]
-    facts: tuple[Fact, ...]
+    facts: tuple[Fact, ...]  # every article's, or (``stored``) those of the articles analysed by this run
     model: str
     taxonomy: Taxonomy
     skipped: tuple[Skipped, ...] = ()
@@ -39,6 +39,50 @@ class Corpus:
     reused: Brief | None = None  # the brief an earlier run made from the very same articles and options
     brief_key: str | None = None  # where build stores the brief it makes (None: not stored)
     context: str | None = None  # the analysis cache's context (model, taxonomy, aliases, code), when caching
+    settings: object = None  # the AnalysisSettings the facts were made with
+    stored: Mapping[str, str] = field(default_factory=dict)  # article id -> cache key: facts left in the cache
+
+
+class CorpusFacts:
+    """The corpus's facts by article: in memory, or read from the analysis cache only when a
+    story needs them, so an article added to a large corpus does not read every other one's."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.by_source: dict[str, list[Fact]] = {}
+        for fact in corpus.facts:
+            self.by_source.setdefault(fact.source, []).append(fact)
+
+    def of(self, article_ids: Iterable[str]) -> list[Fact]:
+        """The facts of these articles, in their order."""
+        wanted = list(article_ids)
+        unread = [article_id for article_id in wanted
+                  if article_id not in self.by_source and article_id in self.corpus.stored]
+        if unread:
+            self.read(unread)
+        return [fact for article_id in wanted for fact in self.by_source.get(article_id, ())]
+
+    def read(self, article_ids: Sequence[str]) -> None:
+        """Read from the cache; an entry damaged or pruned since it was found is analysed again."""
+        from briefing.cache import FactCache, compact
+
+        store = FactCache()
+        again = []
+        for article_id in article_ids:
+            facts = store.get(self.corpus.stored[article_id], article_id)
+            if facts is None:
+                again.append(article_id)
+            else:
+                self.by_source[article_id] = facts
+        if again:
+            from briefing.engine import analyze_batch
+
+            log.info("analysis cache: %d entries went missing during the run; analysed again", len(again))
+            by_id = {article.id: article for article in self.corpus.articles}
+            analysis = analyze_batch([by_id[article_id] for article_id in again], self.corpus.settings)
+            for article_id, facts in zip(again, analysis.facts):
+                self.by_source[article_id] = [compact(fact) for fact in facts]
+                store.put(self.corpus.stored[article_id], facts)
 
 
 class StageTimer:
@@ -85,20 +129,25 @@ def build(
         from briefing.since import load_previous
 
         previous = load_previous(options.since)  # a bad file fails before the slow work
-    corpus = read_corpus(inputs, options, stdin=stdin, today=today, reuse_brief=options.cache, progress=progress)
+    corpus = read_corpus(inputs, options, stdin=stdin, today=today, reuse_brief=options.cache, progress=progress,
+                         leave_in_cache=options.cache)
     if corpus.reused is not None:
         log.info("%s", StageTimer(corpus.timings).line())
         return since_previous(replace(corpus.reused, generated_at=generated_at()), previous)
     timer = StageTimer(corpus.timings)
+    facts = CorpusFacts(corpus)
     progress.stage("finding stories")
     with timer("stories"):
         from briefing.stories import find_stories
 
-        groups = find_stories(corpus.articles, corpus.facts) if not corpus.context else indexed_stories(corpus, inputs)
+        if corpus.context:
+            groups = indexed_stories(corpus, inputs, facts)
+        else:
+            groups = find_stories(corpus.articles, facts.of(article.id for article in corpus.articles))
     progress.stage("ranking")
     with timer("rank"):
         as_of = options.as_of or newest_publication(corpus.articles) or (today or date.today())
-        ranked = rank_stories(groups, corpus, options)
+        ranked = rank_stories(groups, corpus, options, facts)
     with timer("compose"):
         from briefing.compose import compose
 
@@ -106,7 +155,7 @@ def build(
             ranked,
             corpus.articles,
             taxonomy=corpus.taxonomy,
-            title=options.title or default_title(corpus.facts, corpus.articles),
+            title=options.title or default_title(ranked),
             as_of=as_of,
             generated_at=generated_at(),
             model=corpus.model,
@@ -128,7 +177,7 @@ def since_previous(brief: Brief, previous) -> Brief:
     return mark_changes(brief, previous)
 
 
-def indexed_stories(corpus: Corpus, inputs: Inputs):
+def indexed_stories(corpus: Corpus, inputs: Inputs, facts: CorpusFacts):
     """The stories, from the story index this corpus's earlier runs left: articles already
     placed stay in their story (and keep its id), new ones join a story or start one,
     nothing is clustered again. The index is keyed like the analysis cache (model, taxonomy,
@@ -152,7 +201,7 @@ def indexed_stories(corpus: Corpus, inputs: Inputs):
         log.warning("%s: cannot keep the story index (%s); stories found afresh", path.parent, error.strerror or error)
         from briefing.stories import find_stories
 
-        return find_stories(corpus.articles, corpus.facts)
+        return find_stories(corpus.articles, facts.of(article.id for article in corpus.articles))
     with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a second run waits here until the first has saved
         index = StoryIndex()
@@ -161,7 +210,7 @@ def indexed_stories(corpus: Corpus, inputs: Inputs):
                 index = StoryIndex.load(path)
             except StoryIndexError as error:
                 log.warning("%s; the story index is rebuilt", error)
-        index.add(corpus.articles, corpus.facts)
+        index.add(corpus.articles, facts.of(article.id for article in index.unplaced(corpus.articles)))
         try:
             index.save(path)
         except StoryIndexError as error:
@@ -176,15 +225,18 @@ and ``--since``. Keeping every sentence made a 1,000-article JSON brief 13 MB (9
 one-outlet sentences far down the stories) and its writing a third of a one-article rebuild."""
 
 
-def rank_stories(groups, corpus: Corpus, options: BuildOptions) -> list:
+def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFacts) -> list:
     """Claims formed and ranked inside each story, so two stories never share one.
 
-    A story is ranked against its own newest article (recency only orders claims inside
-    it, so the brief's as-of date changes nothing here), which makes its ranking depend
-    on its facts and articles alone: a story no new article joined is read back from
-    the ranking cache.
+    A lone surname becomes the full name the story's other articles give ("Khan" is
+    "Imran Khan" there), never one from an unrelated story. A story is ranked against
+    its own newest article (recency only orders claims inside it, so the brief's as-of
+    date changes nothing here), which makes its ranking depend on its articles alone:
+    a story no new article joined is read back from the ranking cache, and its facts
+    are never read.
     """
     from briefing.compose import RankedStory
+    from briefing.entities import unify_names
     from briefing.rank import RankConfig, Ranking
 
     store = None
@@ -192,23 +244,22 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions) -> list:
         from briefing.cache import RankingCache
 
         store = RankingCache()
+    if not corpus.context:
+        store = None
     articles_by_id = {article.id: article for article in corpus.articles}
-    facts_by_source: dict[str, list[Fact]] = {}
-    for fact in corpus.facts:
-        facts_by_source.setdefault(fact.source, []).append(fact)
     code = ranking_code()
     work = []  # per story: its articles, local names, the cache key and the ranking when cached
     for group in groups:
         members = [articles_by_id[article_id] for article_id in group.articles]
-        facts = [fact for article_id in group.articles for fact in facts_by_source.get(article_id, ())]
         local = {article.id: f"L{number}" for number, article in enumerate(members)}
         config = RankConfig(as_of=newest_publication(members), claims_kept=STORY_CLAIMS)
-        key = ranking_key(code, config, members, facts, local) if store else None
+        key = ranking_key(code, config, members, local, corpus.context) if store else None
         cached = store.get(key, Ranking) if store else None
         task = None
         if cached is None:
+            story_facts = unify_names(facts.of(group.articles), corpus.settings.aliases)
             task = (
-                [replace(fact, source=local[fact.source]) for fact in facts],
+                [replace(fact, source=local[fact.source]) for fact in story_facts],
                 [replace(a, id=local[a.id], duplicate_of=local.get(a.duplicate_of or "")) for a in members],
                 config,
             )
@@ -246,23 +297,21 @@ def ranking_code() -> str:
     from briefing.cache import files_digest
     from briefing.imports import modules_reached
 
-    return files_digest(modules_reached(("briefing.rank",)))
+    return files_digest(modules_reached(("briefing.rank", "briefing.entities")))
 
 
-def ranking_key(code: str, config, members: Sequence[Article], facts: Sequence[Fact], local: dict[str, str]) -> str:
-    """Everything rank reads of one story, with its articles named by their place in it."""
+def ranking_key(code: str, config, members: Sequence[Article], local: dict[str, str], context: str) -> str:
+    """Everything rank reads of one story, with its articles named by their place in it: each
+    article's content key (which, with the analysis context, fixes its facts) and the metadata
+    rank reads. No fact is read to make it."""
     import hashlib
 
-    digest = hashlib.sha256(f"{code}\0{config!r}\0".encode())
-    articles = [(local[a.id], a.outlet, local.get(a.duplicate_of or ""), a.published) for a in members]
-    rows = [
-        (local[f.source], f.sentence, f.start, f.end, f.position, f.themes, f.entities, f.numbers, f.lemmas,
-         f.event_date, f.event_date_basis, f.event_date_precision, f.speaker)
-        for f in facts
-    ]
-    # repr, not pickle: pickle writes a string shared by two facts once, so equal facts
-    # read from the cache (interned) and fresh from spaCy would give different keys
-    digest.update(repr((articles, rows)).encode("utf-8", "surrogatepass"))
+    from briefing.cache import article_key
+
+    digest = hashlib.sha256(f"{code}\0{config!r}\0{context}\0".encode())
+    rows = [(local[a.id], article_key(a, context), a.outlet, local.get(a.duplicate_of or ""), a.published)
+            for a in members]
+    digest.update(repr(rows).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -295,12 +344,15 @@ def summarize_inputs(
     Sentences stay sentences here (no joined quotations): the word budget is packed by sentence."""
     from briefing.rank import RankConfig, rank, summarize
 
+    from briefing.entities import unify_names
+
     options = options_from(options, {"join_quotes": False, **changes})
     corpus = read_corpus(inputs, options, stdin=stdin, progress=progress)
     progress.stage("ranking")
     as_of = newest_publication(corpus.articles)
-    claims = rank(corpus.facts, corpus.articles, config=RankConfig(as_of=as_of))
-    return summarize(claims, corpus.facts, corpus.articles, words=words)
+    facts = unify_names(corpus.facts, corpus.settings.aliases)  # the input is taken as one story
+    claims = rank(facts, corpus.articles, config=RankConfig(as_of=as_of))
+    return summarize(claims, facts, corpus.articles, words=words)
 
 
 def read_corpus(
@@ -311,6 +363,7 @@ def read_corpus(
     today: date | None = None,
     reuse_brief: bool = False,
     progress: Progress = SILENT,
+    leave_in_cache: bool = False,
     **changes: object,
 ) -> Corpus:
     """Read, clean, dedupe, analyze and extract: the part of the pipeline that is per article.
@@ -319,10 +372,11 @@ def read_corpus(
     ``dask`` (a local two-worker cluster, or the one at ``scheduler``).
     ``reuse_brief`` asks for the brief an earlier run made from the same articles
     and options: when there is one it comes back as ``Corpus.reused`` and nothing
-    after reading runs.
+    after reading runs. ``leave_in_cache``: facts the analysis cache holds are not read
+    (``Corpus.stored`` says where they are; ``CorpusFacts`` reads them when needed).
     """
     from briefing.engine import AnalysisSettings, open_engine
-    from briefing.entities import load_aliases, unify_names
+    from briefing.entities import load_aliases
     from briefing.themes import load_taxonomy
 
     options = options_from(options, changes)
@@ -368,10 +422,9 @@ def read_corpus(
             from briefing.dedupe import mark_duplicates  # datasketch and SciPy load only when needed
 
             articles = mark_duplicates(result.articles)
-        facts, model_label, cached = analyze_with_cache(articles, runner, settings, options, timer=timer, progress=progress)
-    with timer("unify names"):
-        # Across articles, so after the cache: a cached article's facts do not depend on the others.
-        facts = tuple(unify_names(facts, settings.aliases))
+        facts, model_label, cached, stored = analyze_with_cache(
+            articles, runner, settings, options, timer=timer, progress=progress, leave_in_cache=leave_in_cache
+        )
     context = None
     if options.cache and model_label:
         from briefing.cache import analysis_context
@@ -387,6 +440,8 @@ def read_corpus(
         cached=cached,
         brief_key=brief_key,
         context=context,
+        settings=settings,
+        stored=stored,
     )
 
 
@@ -406,22 +461,30 @@ def cached_brief(articles: Sequence[Article], settings, options: BuildOptions) -
 
 
 def analyze_with_cache(
-    articles, runner, settings, options: BuildOptions, *, timer: StageTimer, progress: Progress = SILENT
+    articles, runner, settings, options: BuildOptions, *, timer: StageTimer, progress: Progress = SILENT,
+    leave_in_cache: bool = False,
 ):
     """Facts for every article: from the cache where it has them, from the engine for the rest.
 
-    Returns the facts in article order, the model's label and how many articles were cache hits.
+    Returns the facts in article order, the model's label, how many articles were cache hits
+    and, with ``leave_in_cache``, article id -> cache key of the hits, whose facts are not read.
     """
     from briefing.cache import FactCache, analysis_context, article_key, compact
     from briefing.model_info import installed_model_label
 
     store = FactCache() if options.cache else None
     found: list[list[Fact] | None] = [None] * len(articles)
+    stored: dict[str, str] = {}
     label = installed_model_label(settings.model) if store else None
     if store and label:
         with timer("cache read"):
             context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
-            found = [store.get(article_key(article, context), article.id) for article in articles]
+            if leave_in_cache:
+                keys = [article_key(article, context) for article in articles]
+                stored = {article.id: key for article, key in zip(articles, keys) if store.has(key)}
+                found = [[] if article.id in stored else None for article in articles]
+            else:
+                found = [store.get(article_key(article, context), article.id) for article in articles]
     missing = [position for position, facts in enumerate(found) if facts is None]
     if missing:
         todo = [articles[position] for position in missing]
@@ -443,7 +506,7 @@ def analyze_with_cache(
     if store:
         log.info("analysis cache: %d of %d articles found", hits, len(articles))
     facts = tuple(fact for article_facts in found for fact in article_facts or ())
-    return facts, label or "", hits
+    return facts, label or "", hits, stored
 
 
 def default_jobs(article_count: int) -> int:
@@ -479,15 +542,17 @@ def generated_at() -> str:
 MAX_TITLE_ENTITY = 40  # characters: a longer "entity" is a tagging accident, not a subject
 
 
-def default_title(facts: Sequence[Fact], articles: Sequence[Article]) -> str:
-    """Name the brief after what most sources talk about: the two entities
-    mentioned by the most articles, then most often."""
+def default_title(ranked: Sequence) -> str:
+    """Name the brief after what most sources talk about: the two entities that the stories'
+    claims name with the most articles behind them, then most often."""
     sources_by_entity: dict[str, set[str]] = {}
     mentions: Counter[str] = Counter()
-    for fact in facts:
-        for entity in fact.entities:
-            if len(entity) <= MAX_TITLE_ENTITY:
-                sources_by_entity.setdefault(entity, set()).add(fact.source)
-                mentions[entity] += 1
+    for story in ranked:
+        for claim in story.claims:
+            sources = {support.source for support in claim.support}
+            for entity in claim.entities:
+                if len(entity) <= MAX_TITLE_ENTITY:
+                    sources_by_entity.setdefault(entity, set()).update(sources)
+                    mentions[entity] += 1
     ranked = sorted(sources_by_entity, key=lambda e: (-len(sources_by_entity[e]), -mentions[e], e))
     return " and ".join(ranked[:2]) or "News briefing"

@@ -242,6 +242,10 @@ class StoryIndex:
         self.changed = {assigned[article.id] for article in fresh}
         return assigned
 
+    def unplaced(self, articles: Sequence[Article]) -> list[Article]:
+        """The articles not in the index yet: the only ones whose facts ``add`` reads."""
+        return [article for article in articles if article_key(article) not in self.members]
+
     def second_look(self, first_new: int, vectors: Mapping[str, Vector]) -> bool:
         """Move each article alone in a story this batch started to the story it now fits best, if one passes.
 

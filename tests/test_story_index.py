@@ -112,3 +112,39 @@ def test_two_runs_at_once_both_finish_and_leave_a_whole_index(corpus: Path, tmp_
 
     (index,) = index_files(tmp_path / "cache")
     StoryIndex.load(index)
+
+
+def test_an_added_article_reads_only_the_facts_of_the_story_it_joins(corpus: Path, monkeypatch: pytest.MonkeyPatch):
+    from briefing.cache import FactCache
+
+    first = build([corpus])
+    write(corpus, LATER[0], *LATER[1])
+    read: list[str] = []
+    original_get = FactCache.get
+
+    def counting_get(self, key, source):
+        read.append(source)
+        return original_get(self, key, source)
+
+    monkeypatch.setattr(FactCache, "get", counting_get)
+    second = build([corpus])
+    grain_story = next(story for story in second.stories if story.id == story_of(first, "grain-post.md"))
+    untouched = {source for story in second.stories if story.id != grain_story.id for source in story.sources}
+    assert read, "the joined story's old article is read from the cache to rank the story again"
+    assert set(read) <= set(grain_story.sources) and not set(read) & untouched
+    # and the brief is the one a build from scratch makes
+    assert brief_to_dict(second) == brief_to_dict(build([corpus], cache=False))
+
+
+def test_a_fact_entry_damaged_after_it_was_found_is_analysed_again(corpus: Path, tmp_path: Path):
+    from briefing.pipeline import CorpusFacts, read_corpus
+
+    build([corpus])
+    corpus_read = read_corpus([corpus], leave_in_cache=True)
+    assert corpus_read.facts == () and len(corpus_read.stored) == len(ARTICLES)
+    for entry in (tmp_path / "cache" / "facts").glob("*/*.facts"):
+        entry.write_bytes(b"torn")
+    article_id = corpus_read.articles[0].id
+    again = CorpusFacts(corpus_read).of([article_id])
+    fresh = [fact for fact in read_corpus([corpus], cache=False).facts if fact.source == article_id]
+    assert again == fresh and again
