@@ -66,6 +66,8 @@ BRIEF_SUFFIX = ".brief"
 KEPT_BRIEFS = 16
 RANKING_SUFFIX = ".ranking"
 KEPT_RANKINGS = 50_000  # a few days of a 10,000-article corpus' stories
+READ_SUFFIX = ".read"
+KEPT_READS = 100_000  # input files: a large project's, a few times over
 PICKLE_PROTOCOL = 5
 ENTRY_MAGIC = b"briefing-hmac-1\n"
 """Starts every entry: the format, then the HMAC tag, then the pickle."""
@@ -298,6 +300,50 @@ class RankingCache:
         """Keep the ``KEPT_RANKINGS`` most recently used entries (run after a build that wrote some)."""
         if self.written:
             keep_newest(self.folder.glob(f"*/*{RANKING_SUFFIX}"), KEPT_RANKINGS)
+
+
+class ReadCache:
+    """One input file as read and cleaned, by its path, size, times and inode, the day (cleaning
+    drops dates after it) and the reading code: a daily run over a folder parses only the files
+    that changed. Never for standard input or URLs. The newest ``KEPT_READS`` are kept."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.folder = (root or cache_root()) / "reads"
+        self.written = 0
+        self.code: str | None = None
+
+    def key(self, path: str, *, named: bool, today: date) -> str | None:
+        """None when the file cannot be looked at (the read then reports why)."""
+        try:
+            status = os.stat(path)
+            where = os.path.realpath(path)
+        except (OSError, ValueError):
+            return None
+        if self.code is None:
+            from briefing.imports import modules_reached
+
+            self.code = files_digest(modules_reached(("briefing.read", "briefing.clean", "briefing.engine")))
+        stamp = (where, path, named, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
+                 today.isoformat(), self.code, __version__)
+        return hashlib.sha256(repr(stamp).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / (key[2:] + READ_SUFFIX)
+
+    def get(self, key: str, kind: type) -> object | None:
+        stored = read_pickle(self.path(key))
+        if not isinstance(stored, kind):
+            return None
+        touch(self.path(key))
+        return stored
+
+    def put(self, key: str, read: object) -> None:
+        if write_pickle(self.path(key), read, self.folder):
+            self.written += 1
+
+    def prune(self) -> None:
+        if self.written:
+            keep_newest(self.folder.glob(f"*/*{READ_SUFFIX}"), KEPT_READS)
 
 
 def keep_newest(paths: Iterable[Path], kept: int) -> None:

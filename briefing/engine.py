@@ -111,9 +111,15 @@ class LocalEngine:
     def __exit__(self, *exc_info) -> None:
         return None
 
-    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False) -> ReadResult:
+    def read(
+        self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False,
+        cache: bool = False,
+    ) -> ReadResult:
+        """``cache``: a local file unchanged since an earlier run is taken as that run read and cleaned it."""
         from briefing.read import read_inputs
 
+        if cache:
+            return read_with_cache(inputs, stdin=stdin, today=today, offline=offline)
         result = read_inputs(list(inputs), stdin=stdin, offline=offline)
         articles, skipped = clean_each(result.articles, today=today)
         for entry in skipped:
@@ -211,8 +217,12 @@ class DaskEngine:
         brief is the local engine's byte for byte."""
         return list(self.client.gather(self.client.map(rank_task, list(tasks), pure=False)))
 
-    def read(self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False) -> ReadResult:
-        """Each file (or URL) read and cleaned on a worker; ids numbered here, in input order, as the local engine does."""
+    def read(
+        self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False,
+        cache: bool = False,
+    ) -> ReadResult:
+        """Each file (or URL) read and cleaned on a worker; ids numbered here, in input order, as the local engine does.
+        (``cache`` is for the local engine: the workers may not share this machine's disk.)"""
         from briefing.read import list_inputs
 
         units, skipped = list_inputs(inputs)
@@ -268,6 +278,29 @@ def read_file(path: str, named: bool = True, *, stdin=None, today: date, offline
     ``named``: the user named this file, not a folder or pattern that holds it (an OPML list is read only then)."""
     with muted_log():
         return read_and_clean([path], stdin=stdin, today=today, offline=offline, named=None if named else ())
+
+
+def read_with_cache(inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool) -> ReadResult:
+    """The local read, one file at a time, each local file from the read cache when it is unchanged."""
+    from briefing.cache import ReadCache
+    from briefing.read import list_inputs
+    from briefing.read.fetch import is_web_url
+
+    units, skipped = list_inputs(inputs)
+    named = {str(item) for item in inputs}
+    store = ReadCache()
+    parts = []
+    for unit in units:
+        local = unit != "-" and not is_web_url(unit)
+        key = store.key(unit, named=unit in named, today=today) if local else None
+        part = store.get(key, FileRead) if key else None
+        if part is None:
+            part = read_file(unit, unit in named, stdin=stdin, today=today, offline=offline)
+            if key:
+                store.put(key, part)
+        parts.append(part)
+    store.prune()
+    return number_articles(parts, skipped)
 
 
 def read_and_clean(

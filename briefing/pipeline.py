@@ -392,7 +392,7 @@ def read_corpus(
     with runner:
         progress.stage("reading")
         with timer("read"):
-            result = runner.read(list(inputs), stdin=stdin, today=today, offline=options.offline)
+            result = runner.read(list(inputs), stdin=stdin, today=today, offline=options.offline, cache=options.cache)
         log.info(
             "read %d articles from %d files (%d skipped)",
             len(result.articles),

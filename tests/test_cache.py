@@ -510,3 +510,36 @@ def test_only_the_story_an_article_joins_is_ranked_again(cache_dir: Path, corpus
     assert "S2" in clash.sources and len(second.stories) == len(first.stories)  # it joined the clash story
     fresh = build([corpus_dir], cache=False)
     assert brief_to_dict(fresh)["stories"] == brief_to_dict(second)["stories"]  # the cache changes nothing
+
+
+def test_a_file_unchanged_since_the_last_run_is_not_read_again_and_an_edited_one_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    import briefing.engine as engine
+    from briefing.engine import LocalEngine
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Wheat prices rose on the Karsk exchange on Tuesday after the rate rise.\n")
+    (folder / "b.txt").write_text("Grain traders said exports would slow this spring, the ministry said.\n")
+    (folder / "empty.txt").write_text("   \n")
+    parsed: list[str] = []
+    real = engine.read_file
+
+    def counting(path, *args, **kwargs):
+        parsed.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "read_file", counting)
+    first = LocalEngine().read([folder], today=date(2024, 3, 8), cache=True)
+    assert sorted(parsed) == ["a.txt", "b.txt", "empty.txt"]
+    parsed.clear()
+    (folder / "b.txt").write_text("Grain traders said wheat exports would slow sharply this spring.\n")
+    with caplog.at_level(logging.WARNING, logger="briefing"):
+        second = LocalEngine().read([folder], today=date(2024, 3, 8), cache=True)
+    assert parsed == ["b.txt"]  # only the edited file is parsed again
+    assert "empty.txt" in caplog.text  # a bad file is still reported on a cached run
+    assert [a.text for a in second.articles][0] == [a.text for a in first.articles][0]
+    assert "sharply" in second.articles[1].text
+    assert second == LocalEngine().read([folder], today=date(2024, 3, 8))  # the same as a read without the cache
