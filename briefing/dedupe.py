@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -44,10 +45,15 @@ WORD = re.compile(r"\w+")
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 1], dtype=np.uint64)
 
 
-def mark_duplicates(articles: Sequence[Article]) -> tuple[Article, ...]:
-    """The articles in the same order, each copy pointing at the earliest article of its group."""
+Fingerprints = MutableMapping[bytes, tuple[np.ndarray, np.ndarray]]
+"""Text digest -> (shingles, MinHash values): kept between runs, so a text is hashed once."""
+
+
+def mark_duplicates(articles: Sequence[Article], remembered: Fingerprints | None = None) -> tuple[Article, ...]:
+    """The articles in the same order, each copy pointing at the earliest article of its group.
+    ``remembered`` holds fingerprints of texts seen before and takes those of new ones."""
     groups = UnionFind(len(articles))
-    for position, other in likely_copies(articles, groups):
+    for position, other in likely_copies(articles, groups, {} if remembered is None else remembered):
         groups.join(position, other)
     originals = {
         root: min(members, key=lambda member: (articles[member].published or date.max, member))
@@ -61,7 +67,7 @@ def mark_duplicates(articles: Sequence[Article]) -> tuple[Article, ...]:
     return tuple(marked)
 
 
-def likely_copies(articles: Sequence[Article], groups: UnionFind) -> Iterator[tuple[int, int]]:
+def likely_copies(articles: Sequence[Article], groups: UnionFind, remembered: Fingerprints) -> Iterator[tuple[int, int]]:
     """Pairs (article, earlier article) whose exact Jaccard similarity reaches ``THRESHOLD``,
     as ``groups`` is being joined from them: enough pairs to join every group, in near-linear time.
 
@@ -75,8 +81,7 @@ def likely_copies(articles: Sequence[Article], groups: UnionFind) -> Iterator[tu
     template = MinHash(num_perm=NUM_PERM, seed=SEED)
     bands = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=NUM_PERM)  # chooses bands and rows
     rows = bands.r
-    grams = [shingles(article.text) for article in articles]
-    signatures = np.zeros((len(articles), NUM_PERM), dtype=np.uint64)
+    grams, signatures = fingerprints(articles, template, remembered)
     buckets: dict[tuple[int, bytes], list[int]] = {}
     first_with: dict[bytes, int] = {}
     for position, shingle_set in enumerate(grams):
@@ -86,7 +91,6 @@ def likely_copies(articles: Sequence[Article], groups: UnionFind) -> Iterator[tu
         if same != position:
             yield position, same
             continue
-        signatures[position] = signature(shingle_set, template).hashvalues
         keys = [(band, signatures[position, band * rows : (band + 1) * rows].tobytes()) for band in range(bands.b)]
         candidates = {member for key in keys for member in buckets.get(key, ())}
         if candidates:
@@ -115,6 +119,26 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> np.ndarray:
     for offset, factor in enumerate(_MIX[-size:]):
         grams = grams * np.uint64(31) + hashes[offset : offset + len(grams)] * factor  # wraps mod 2**64
     return np.unique(grams)
+
+
+def fingerprints(articles: Sequence[Article], template: MinHash, remembered: Fingerprints) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each text's shingles and MinHash values, from ``remembered`` or computed (and added to it)."""
+    grams = []
+    signatures = np.zeros((len(articles), NUM_PERM), dtype=np.uint64)
+    for position, article in enumerate(articles):
+        digest = text_digest(article.text)
+        known = remembered.get(digest)
+        if known is None:
+            shingle_set = shingles(article.text)
+            values = signature(shingle_set, template).hashvalues if len(shingle_set) else np.zeros(NUM_PERM, np.uint64)
+            known = remembered[digest] = (shingle_set, values.astype(np.uint64))
+        grams.append(known[0])
+        signatures[position] = known[1]
+    return grams, signatures
+
+
+def text_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def jaccard(first: np.ndarray, second: np.ndarray) -> float:

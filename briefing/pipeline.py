@@ -191,7 +191,7 @@ def indexed_stories(corpus: Corpus, inputs: Inputs, facts: CorpusFacts):
     from briefing.imports import modules_reached
     from briefing.stories import StoryIndex
 
-    named = "\0".join(sorted(str(item) for item in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)))
+    named = project_name(inputs)
     digest = hashlib.sha256(f"{corpus.context}\0{files_digest(modules_reached(('briefing.stories',)))}\0{named}".encode())
     path = cache_root() / "stories" / f"{digest.hexdigest()}.json"
     try:
@@ -419,9 +419,7 @@ def read_corpus(
                 )
         progress.stage("checking duplicates")
         with timer("dedupe"):
-            from briefing.dedupe import mark_duplicates  # datasketch and SciPy load only when needed
-
-            articles = mark_duplicates(result.articles)
+            articles = dedupe_remembering(result.articles, inputs if options.cache else None)
         facts, model_label, cached, stored = analyze_with_cache(
             articles, runner, settings, options, timer=timer, progress=progress, leave_in_cache=leave_in_cache
         )
@@ -443,6 +441,26 @@ def read_corpus(
         settings=settings,
         stored=stored,
     )
+
+
+def dedupe_remembering(articles: Sequence[Article], inputs: Inputs | None) -> tuple[Article, ...]:
+    """Copies marked; with the ``inputs`` named (caching), each text's fingerprints are kept
+    for the project's next run."""
+    from briefing.dedupe import mark_duplicates, text_digest  # datasketch and SciPy load only when needed
+
+    if inputs is None:
+        return mark_duplicates(articles)
+    from briefing.cache import FingerprintMemory
+
+    memory = FingerprintMemory(project_name(inputs))
+    marked = mark_duplicates(articles, memory.entries)
+    memory.save(text_digest(article.text) for article in articles)
+    return marked
+
+
+def project_name(inputs: Inputs) -> str:
+    """The inputs as named, which is what makes two runs one project's (and two folders two projects)."""
+    return "\0".join(sorted(str(item) for item in ([inputs] if isinstance(inputs, (str, os.PathLike)) else inputs)))
 
 
 def cached_brief(articles: Sequence[Article], settings, options: BuildOptions) -> tuple[str | None, Brief | None]:

@@ -215,6 +215,12 @@ tokens = sum(len(doc) for doc in nlp.pipe(texts, n_process=int(sys.argv[2])))
 print(nlp.meta["name"], nlp.pipe_names, tokens)
 """
 
+STARTUP_FLOOR = """
+import briefing.cli, briefing.pipeline, briefing.dedupe, briefing.rank, briefing.stories, briefing.compose
+from briefing.analyze import load_model
+load_model()
+"""
+
 LEXRANK = """
 import json, sys, pathlib
 sys.path.insert(0, sys.argv[3])
@@ -341,24 +347,27 @@ def main() -> int:
         cold = measure("briefing build, cold cache", build, articles=n, limit=args.limit * 4, env=cache_env)
         warm = measure("briefing build, warm cache (same articles: the brief is reused)", build, articles=n,
                        limit=args.limit, env=cache_env)
-        # The same corpus and one more article: the brief cache misses, every old article's
-        # facts come from the analysis cache, and dedupe, rank and compose run over all of them.
-        plus_one = work / "plus-one"
-        shutil.copytree(corpus, plus_one)
-        (plus_one / "articles-extra.jsonl").write_text(json.dumps(corpus_rows(n + 1)[n]) + "\n", encoding="utf-8")
-        added = measure("briefing build, warm cache, one article added", [*build[:2], str(plus_one), *build[3:]],
-                        articles=n + 1, limit=args.limit, env=cache_env)
-        # A hundred more: each joins a story (or starts one) in the story index; only those stories are ranked again.
-        plus_hundred = work / "plus-hundred"
-        shutil.copytree(corpus, plus_hundred)
-        extra = corpus_rows(n + 100)[n:]
-        (plus_hundred / "articles-extra.jsonl").write_text("".join(json.dumps(row) + "\n" for row in extra), encoding="utf-8")
-        hundred = measure("briefing build, warm cache, 100 articles added", [*build[:2], str(plus_hundred), *build[3:]],
-                          articles=n + 100, limit=args.limit, env=cache_env)
-        findings["hundred"] = f"{hundred.seconds or 0:.3f}"
         one_job = measure("briefing build --no-cache --jobs 1", [*build, "--no-cache", "--jobs", "1"],
                           articles=n, limit=args.limit * 4, env=cache_env) if "jobs1" not in skip else None
-        runs += [run for run in (cold, warm, added, hundred, one_job) if run]
+        # One more article dropped into the same folder, as a daily user adds one: the brief cache
+        # misses, the unchanged files come from the read cache, the article joins a story in the
+        # story index, and only that story is ranked again.
+        rows = corpus_rows(n + 101)
+        (corpus / "articles-extra.jsonl").write_text(json.dumps(rows[n]) + "\n", encoding="utf-8")
+        added = measure("briefing build, warm cache, one article added", build, articles=n + 1, limit=args.limit,
+                        env=cache_env)
+        # A hundred more: each joins a story (or starts one); only those stories are ranked again.
+        (corpus / "articles-extra-100.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows[n + 1:]),
+                                                         encoding="utf-8")
+        hundred = measure("briefing build, warm cache, 100 more articles added", build, articles=n + 101,
+                          limit=args.limit, env=cache_env)
+        findings["hundred"] = f"{hundred.seconds or 0:.3f}"
+        # What any build that analyses one article pays before doing anything: Python, the
+        # libraries of the stages (spaCy, scikit-learn, SciPy, datasketch) and the model.
+        floor = measure("start-up floor: import the stages, load the model (no article)",
+                        python_snippet(STARTUP_FLOOR), articles=0, limit=args.limit)
+        findings["floor"] = f"{floor.seconds or 0:.3f}"
+        runs += [run for run in (cold, warm, added, hundred, floor, one_job) if run]
         copies = copies_marked(work / "out")
         if copies is not None:
             findings["copies"] = str(copies)
@@ -488,6 +497,11 @@ def report(n, runs, raw, cold, warm, added, lexrank, scale, dask_runs, help_seco
         ratio = cold.seconds / added.seconds
         target("one article added >= 20x faster than cold (facts, stories and rankings of the rest from the caches)",
                fmt_ratio(ratio), ratio >= 20)
+        floor = float(findings.get("floor", 0) or 0)
+        if floor:
+            target("(the start-up floor in that: imports and model load, no work)",
+                   f"{floor:.1f} s = {floor / added.seconds:.0%} of the one-article run; 20x needs "
+                   f"{cold.seconds / 20:.1f} s in all", "no target")
         if n >= 10000:
             target(f"one article added to {n}: under 3 s wall", f"{added.seconds:.1f} s", added.seconds < 3)
     hundred = float(findings.get("hundred", 0) or 0)

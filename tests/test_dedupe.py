@@ -162,3 +162,39 @@ def test_a_chain_of_edits_is_one_group_as_with_pairwise_comparison():
     assert jaccard(shingles(versions[0]), shingles(versions[-1])) < THRESHOLD
     marked = mark_duplicates([article(n, text) for n, text in enumerate(versions, start=1)])
     assert [item.duplicate_of for item in marked] == [None] + ["S1"] * 6
+
+
+def test_remembered_fingerprints_give_the_same_marks_and_are_what_is_compared():
+    from briefing.dedupe import mark_duplicates, text_digest
+
+    texts = [
+        "Tarvia and Dovrenia signed a gas pipeline agreement in Vostan on Tuesday, officials said.",
+        "Wheat prices rose four percent on the Karsk exchange after the central bank raised rates.",
+        "Tarvia and Dovrenia signed a gas pipeline agreement in Vostan on Tuesday, officials said today.",
+    ]
+    articles = [Article(id=f"S{n}", path=f"{n}.txt", text=text) for n, text in enumerate(texts, 1)]
+    memory: dict = {}
+    plain = mark_duplicates(articles)
+    assert mark_duplicates(articles, memory) == plain and len(memory) == 3
+    assert mark_duplicates(articles, memory) == plain
+    # the memory, not the text, is what is compared: give the wheat story the pipeline's fingerprint
+    memory[text_digest(texts[1])] = memory[text_digest(texts[0])]
+    assert mark_duplicates(articles, memory)[1].duplicate_of == "S1"
+
+
+def test_a_rerun_hashes_only_the_texts_it_has_not_seen(tmp_path, monkeypatch):
+    import briefing.dedupe as dedupe
+    from briefing.pipeline import dedupe_remembering
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    articles = [Article(id=f"S{n}", path=f"{n}.txt", text=f"Story number {n} about the harbour strike in Ostrel, day {n}.")
+                for n in range(1, 6)]
+    hashed: list[str] = []
+    real = dedupe.shingles
+    monkeypatch.setattr(dedupe, "shingles", lambda text, *rest: hashed.append(text) or real(text, *rest))
+    first = dedupe_remembering(articles[:4], ["project"])
+    assert len(hashed) == 4
+    hashed.clear()
+    second = dedupe_remembering(articles, ["project"])
+    assert hashed == [articles[4].text]
+    assert second[:4] == first and second == dedupe.mark_duplicates(articles)
