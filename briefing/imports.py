@@ -29,7 +29,8 @@ def module_path(module: str, root: Path = PACKAGE_DIR) -> Path | None:
     return None
 
 
-def imported_modules(path: Path, module: str) -> set[str]:
+@lru_cache(maxsize=None)  # a build asks for several stages' code, which share most modules
+def imported_modules(path: Path, module: str) -> frozenset[str]:
     """Every ``briefing`` module ``path`` imports, at the top or inside a function
     (lazy imports run too), but not under ``if TYPE_CHECKING:``."""
     tree = ast.parse(path.read_bytes(), filename=str(path))
@@ -46,7 +47,7 @@ def imported_modules(path: Path, module: str) -> set[str]:
                 base = ".".join([*anchor, base] if base else anchor)
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)  # "from briefing.clean import published"
-    return {name for name in found if name.split(".")[0] == PACKAGE}
+    return frozenset(name for name in found if name.split(".")[0] == PACKAGE)
 
 
 def _runtime_nodes(tree: ast.AST) -> Iterable[ast.AST]:
