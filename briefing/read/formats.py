@@ -25,9 +25,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-import feedparser
-import trafilatura
-
 from briefing.written_dates import parse_date
 from briefing.model import Article, Skipped
 from briefing.plugins import BUILT_IN, Registry
@@ -97,6 +94,8 @@ def article_from_fields(fields: dict[str, str], body: str, path: str, fmt: str, 
 
 def parse_html(text: str, path: str) -> Article:
     """Main text and metadata of a web page with trafilatura, favouring recall so short articles survive."""
+    import trafilatura  # here, not at the top: a folder of text and JSON Lines never pays its import
+
     document = trafilatura.bare_extraction(
         text,
         favor_recall=True,
@@ -168,6 +167,8 @@ def parse_feed(text: str, path: str, *, base: str | None = None, fetch_pages: Pa
     A malformed feed gives what feedparser recovers from it; when that is nothing
     readable, the file is reported as unreadable rather than entry by entry."""
     # A stream, not a string: feedparser opens a string that looks like a path or URL.
+    import feedparser
+
     feed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers={"content-location": base} if base else None)
     parsed = Parsed()
     outlet = feed.feed.get("title") or None
@@ -245,6 +246,8 @@ def entry_date(entry) -> date | None:
 
 def entry_text(entry) -> str:
     """The fullest text an entry carries (content over summary), HTML turned to text by trafilatura."""
+    import trafilatura
+
     candidates = [part.get("value", "") for part in entry.get("content", [])]
     candidates.append(entry.get("summary", ""))
     markup = max(candidates, key=len, default="")
