@@ -185,12 +185,22 @@ class DaskEngine:
         self.cluster = None
 
     def __enter__(self) -> DaskEngine:
+        """Nothing starts yet (a cluster starts, or the scheduler is reached, at the first work
+        sent), so options are still checked first; one engine serves a whole build."""
         try:
-            from dask.distributed import Client, LocalCluster
+            import dask.distributed  # noqa: F401
         except ImportError:
             raise BriefingError(
                 "--engine dask: dask.distributed is not installed (pip install 'briefing[dask]')"
             ) from None
+        return self
+
+    def connected(self):
+        """The client, connecting (or starting the local cluster) the first time."""
+        if self.client is not None:
+            return self.client
+        from dask.distributed import Client, LocalCluster
+
         try:
             if self.scheduler:
                 self.client = Client(self.scheduler, timeout="10s")
@@ -203,7 +213,7 @@ class DaskEngine:
             self.__exit__(None, None, None)
             where = self.scheduler or "a local cluster"
             raise BriefingError(f"--scheduler {where}: cannot connect ({error})") from None
-        return self
+        return self.client
 
     def __exit__(self, *exc_info) -> None:
         if self.client is not None:
@@ -215,7 +225,8 @@ class DaskEngine:
     def rank(self, tasks: Sequence[RankTask]) -> list:
         """Each story ranked on a worker; the results come back in the stories' order, so the
         brief is the local engine's byte for byte."""
-        return list(self.client.gather(self.client.map(rank_task, list(tasks), pure=False)))
+        client = self.connected()
+        return list(client.gather(client.map(rank_task, list(tasks), pure=False)))
 
     def read(
         self, inputs: Sequence[str | os.PathLike[str]], *, stdin=None, today: date, offline: bool = False,
@@ -228,8 +239,9 @@ class DaskEngine:
         units, skipped = list_inputs(inputs)
         remote = [unit for unit in units if unit != "-"]
         named = {str(item) for item in inputs}
-        tasks = self.client.map(read_file, remote, [unit in named for unit in remote], today=today, offline=offline, pure=False)
-        gathered = iter(self.client.gather(tasks))
+        client = self.connected()
+        tasks = client.map(read_file, remote, [unit in named for unit in remote], today=today, offline=offline, pure=False)
+        gathered = iter(client.gather(tasks))
         parts = [read_file("-", stdin=stdin, today=today) if unit == "-" else next(gathered) for unit in units]
         return number_articles(parts, skipped)
 
@@ -239,11 +251,12 @@ class DaskEngine:
         """Batches of articles to the workers; results put back in article order."""
         from dask.distributed import as_completed
 
-        [shared] = self.client.scatter([settings], broadcast=True)
-        futures = self.client.map(analyze_batch, batches(articles), settings=shared, pure=False)
+        client = self.connected()
+        [shared] = client.scatter([settings], broadcast=True)
+        futures = client.map(analyze_batch, batches(articles), settings=shared, pure=False)
         for _, result in as_completed(futures, with_results=True):
             progress.advance(len(result.facts))
-        return merge_analyses(self.client.gather(futures))
+        return merge_analyses(client.gather(futures))
 
 
 def batches(articles: Sequence[Article]) -> list[Sequence[Article]]:

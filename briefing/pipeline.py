@@ -11,7 +11,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
@@ -129,11 +129,20 @@ def build(
         from briefing.since import load_previous
 
         previous = load_previous(options.since)  # a bad file fails before the slow work
+    from briefing.engine import open_engine
+
+    with open_engine(options.engine, scheduler=options.scheduler) as runner:  # one cluster for the whole build
+        brief = build_on(runner, inputs, options, stdin=stdin, today=today, progress=progress)
+    return since_previous(brief, previous)
+
+
+def build_on(runner, inputs: Inputs, options: BuildOptions, *, stdin, today: date | None, progress: Progress) -> Brief:
+    """``build`` with its engine open: analysis and ranking run where the engine runs work."""
     corpus = read_corpus(inputs, options, stdin=stdin, today=today, reuse_brief=options.cache, progress=progress,
-                         leave_in_cache=options.cache)
+                         leave_in_cache=options.cache, runner=runner)
     if corpus.reused is not None:
         log.info("%s", StageTimer(corpus.timings).line())
-        return since_previous(replace(corpus.reused, generated_at=generated_at()), previous)
+        return replace(corpus.reused, generated_at=generated_at())
     timer = StageTimer(corpus.timings)
     facts = CorpusFacts(corpus)
     progress.stage("finding stories")
@@ -147,7 +156,7 @@ def build(
     progress.stage("ranking")
     with timer("rank"):
         as_of = options.as_of or newest_publication(corpus.articles) or (today or date.today())
-        ranked = rank_stories(groups, corpus, options, facts)
+        ranked = rank_stories(groups, corpus, options, facts, runner)
     with timer("compose"):
         from briefing.compose import compose
 
@@ -165,7 +174,7 @@ def build(
 
         BriefCache().put(corpus.brief_key, brief)
     log.info("%s", timer.line())
-    return since_previous(brief, previous)
+    return brief
 
 
 def since_previous(brief: Brief, previous) -> Brief:
@@ -225,7 +234,7 @@ and ``--since``. Keeping every sentence made a 1,000-article JSON brief 13 MB (9
 one-outlet sentences far down the stories) and its writing a third of a one-article rebuild."""
 
 
-def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFacts) -> list:
+def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFacts, runner=None) -> list:
     """Claims formed and ranked inside each story, so two stories never share one.
 
     A lone surname becomes the full name the story's other articles give ("Khan" is
@@ -265,7 +274,7 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFac
             )
         work.append((group, local, key, cached, task))
     tasks = [task for *_, task in work if task is not None]
-    fresh = iter(rank_on_engine(tasks, options) if tasks else ())
+    fresh = iter(rank_on_engine(tasks, options, runner) if tasks else ())
     ranked = []
     for group, local, key, cached, task in work:
         ranking = cached if cached is not None else next(fresh)
@@ -280,14 +289,18 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFac
     return ranked
 
 
-def rank_on_engine(tasks: list, options: BuildOptions) -> list:
-    """The stories' rankings, where the build's engine runs work: here, or on the Dask workers."""
+def rank_on_engine(tasks: list, options: BuildOptions, runner=None) -> list:
+    """The stories' rankings, where the build's engine runs work: here, or on the Dask workers
+    (those ``runner`` already started for analysis, when given)."""
     from briefing.engine import LocalEngine, open_engine
 
     if options.engine == "local":
         return LocalEngine().rank(tasks)
-    with open_engine(options.engine, scheduler=options.scheduler) as runner:
+    if runner is not None:
         rankings = runner.rank(tasks)
+    else:
+        with open_engine(options.engine, scheduler=options.scheduler) as runner:
+            rankings = runner.rank(tasks)
     log.info("ranked %d stories on the %s engine", len(tasks), options.engine)
     return rankings
 
@@ -364,6 +377,7 @@ def read_corpus(
     reuse_brief: bool = False,
     progress: Progress = SILENT,
     leave_in_cache: bool = False,
+    runner=None,
     **changes: object,
 ) -> Corpus:
     """Read, clean, dedupe, analyze and extract: the part of the pipeline that is per article.
@@ -388,8 +402,9 @@ def read_corpus(
     with timer("load"):
         taxonomy = load_taxonomy(options.themes, replace=options.replace_themes)
         settings = AnalysisSettings(options.model, taxonomy, load_aliases(options.aliases), options.join_quotes)
-        runner = open_engine(options.engine, scheduler=options.scheduler)
-    with runner:
+        owned = runner is None
+        runner = open_engine(options.engine, scheduler=options.scheduler) if owned else runner
+    with runner if owned else nullcontext(runner):
         progress.stage("reading")
         with timer("read"):
             result = runner.read(list(inputs), stdin=stdin, today=today, offline=options.offline, cache=options.cache)

@@ -120,6 +120,16 @@ def test_dask_cluster_gives_a_byte_identical_brief(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709856000")
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
     local = brief_to_json(briefing.build([examples_dir], cache=False))
+    from briefing.engine import DaskEngine
+
+    connected_engines: set[int] = set()
+    connect = DaskEngine.connected
+
+    def recorded(self):
+        connected_engines.add(id(self))
+        return connect(self)
+
+    monkeypatch.setattr(DaskEngine, "connected", recorded)
     messages: list[str] = []
     handler = logging.Handler()
     handler.emit = lambda record: messages.append(record.getMessage())
@@ -142,11 +152,12 @@ def test_dask_cluster_gives_a_byte_identical_brief(
     stories = len(json.loads(spread)["stories"])
     assert stories and f"ranked {stories} stories on the dask engine" in messages
     assert ranked_there is not None  # the scheduler handed rank_task to its workers
+    assert len(connected_engines) == 1  # read, analysis and ranking share one client (one cluster without --scheduler)
 
 
 @pytest.mark.slow
 def test_an_unreachable_scheduler_is_one_clear_error():
     pytest.importorskip("dask.distributed")
     with pytest.raises(BriefingError, match="127.0.0.1:9"):
-        with open_engine("dask", scheduler="tcp://127.0.0.1:9"):
-            pass
+        with open_engine("dask", scheduler="tcp://127.0.0.1:9") as engine:
+            engine.rank([])  # the scheduler is reached with the first work sent
