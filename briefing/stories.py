@@ -42,6 +42,7 @@ are touched: earlier articles never move and earlier ids hold.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 import os
@@ -92,7 +93,7 @@ NAMES_KEPT = 5
 LABEL_NAMES = 3
 """Names in such a label ("Hun Sen, Sam Rainsy, Cambodia")."""
 
-INDEX_FORMAT = "briefing-stories/1"
+INDEX_FORMAT = "briefing-stories/2"  # 2: signed with the cache key (HMAC), no longer a plain checksum
 
 ENTITY, LEMMA = "e", "l"
 SPACES = (ENTITY, LEMMA)
@@ -617,26 +618,33 @@ def parameters() -> dict:
             "similarity": "harmonic mean of the name and lower-case lemma cosines"}
 
 
-SEAL = re.compile(r'\{"format":"(?P<format>[^"]*)","sha256":"(?P<sha256>[0-9a-f]{64})","index":')
+SEAL = re.compile(r'\{"format":"(?P<format>[^"]*)","hmac":"(?P<hmac>[0-9a-f]{64})","index":')
 
 
 def seal(payload: str) -> str:
-    """The saved form: one JSON object whose "sha256" is the digest of its "index" text, written first."""
-    checksum = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    return f'{{"format":"{INDEX_FORMAT}","sha256":"{checksum}","index":{payload}}}'
+    """The saved form: one JSON object whose "hmac" is the HMAC-SHA256 of its "index" text under
+    this user's cache key (the one the pickled caches are signed with), written first: a torn
+    write, or an index planted by someone else in a shared cache folder, is refused on load."""
+    return f'{{"format":"{INDEX_FORMAT}","hmac":"{signature(payload)}","index":{payload}}}'
 
 
 def unseal(text: str) -> str:
-    """The "index" text of a saved index whose format and checksum match, or ``StoryIndexError``."""
+    """The "index" text of a saved index whose format and signature match, or ``StoryIndexError``."""
     head = SEAL.match(text)
     if head is None or not text.endswith("}"):
         raise StoryIndexError("not a saved story index")
     if head["format"] != INDEX_FORMAT:
         raise StoryIndexError(f"story index in the {head['format']} format, not {INDEX_FORMAT}")
     payload = text[head.end():-1]
-    if hashlib.sha256(payload.encode("utf-8")).hexdigest() != head["sha256"]:
-        raise StoryIndexError("story index damaged (its checksum does not match)")
+    if not hmac.compare_digest(signature(payload), head["hmac"]):
+        raise StoryIndexError("story index damaged or not signed with this user's key")
     return payload
+
+
+def signature(payload: str) -> str:
+    from briefing.cache import cache_key
+
+    return hmac.new(cache_key(), payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def iso(day: date | None) -> str | None:

@@ -204,7 +204,7 @@ def test_the_index_round_trips_through_json(corpus, tmp_path: Path):
     assert loaded.to_json() == index.to_json()
     assert loaded.add(corpus.articles, corpus.facts) == index.add(corpus.articles, corpus.facts)
     assert loaded.stories(corpus.articles) == index.stories(corpus.articles)
-    assert json.loads((tmp_path / "stories.json").read_text(encoding="utf-8"))["format"] == "briefing-stories/1"
+    assert json.loads((tmp_path / "stories.json").read_text(encoding="utf-8"))["format"] == "briefing-stories/2"
 
 
 def saved_index(corpus, folder: Path) -> Path:
@@ -225,7 +225,17 @@ def test_a_torn_index_file_is_detected(corpus, tmp_path: Path):
 def test_an_edited_index_file_is_detected(corpus, tmp_path: Path):
     path = saved_index(corpus, tmp_path)
     path.write_text(path.read_text(encoding="utf-8").replace('"story":"T1"', '"story":"T2"', 1), encoding="utf-8")
-    with pytest.raises(StoryIndexError, match="checksum"):
+    with pytest.raises(StoryIndexError, match="not signed"):
+        StoryIndex.load(path)
+
+
+def test_an_index_signed_with_another_users_key_is_refused(corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import briefing.cache
+
+    monkeypatch.setattr(briefing.cache, "cache_key", lambda: b"someone else's key, 32 bytes...")
+    path = saved_index(corpus, tmp_path)
+    monkeypatch.undo()
+    with pytest.raises(StoryIndexError, match="not signed with this user's key"):
         StoryIndex.load(path)
 
 
