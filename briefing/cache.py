@@ -390,7 +390,8 @@ def brief_key(articles: Sequence[Article], context: str, options: BuildOptions) 
     digest.update(options.cache_key().encode("ascii"))
     for article in articles:
         digest.update(b"\0")
-        digest.update(canonical(article).encode("utf-8", "surrogatepass"))
+        # the dataclass repr names every field; the generic ``canonical`` walk took 1 s at 20,000 articles
+        digest.update(repr(article).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
