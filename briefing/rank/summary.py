@@ -170,8 +170,8 @@ def budgeted(
 ) -> list[int]:
     """The greedy rule's sentences in the order it takes them (``first``, when given, before any)."""
     chosen = [] if first is None else [first]
-    covered: set[Concept] = set(concepts[first]) if first is not None else set()
-    used = 0 if first is None else lengths[first]
+    covered: set[Concept] = set().union(*(concepts[i] for i in chosen))
+    used = sum(lengths[i] for i in chosen)
     while True:
         gains = [
             (covering(weights, found - covered) / lengths[i], -i)
@@ -188,6 +188,7 @@ def budgeted(
 
 
 def covering(weights: Mapping[Concept, float], concepts: Collection[Concept]) -> float:
+    """The weight of the concepts, each counted once."""
     return sum(weights[concept] for concept in concepts)
 
 
