@@ -358,3 +358,52 @@ def test_greedy_packing_covers_the_heaviest_concepts_within_the_budget():
     # one heavy sentence beats a crowd of light ones that fill the budget first
     assert choose_greedily([frozenset({("a", "b")}), frozenset({("c", "d")})], {("a", "b"): 1.0, ("c", "d"): 9.0},
                            [1, 10], 10) == [1]
+
+
+def test_greedy_packing_with_leaders_holds_one_and_otherwise_packs_by_coverage():
+    from briefing.rank.summary import choose_greedily
+
+    weights = {("gas", "deal"): 5.0, ("pipeline", "route"): 4.0, ("border", "clash"): 1.0}
+    concepts = [
+        frozenset({("gas", "deal")}),  # 5 words
+        frozenset({("pipeline", "route")}),  # 5 words
+        frozenset({("border", "clash")}),  # 5 words: the leader, light
+    ]
+    lengths = [5, 5, 5]
+    assert choose_greedily(concepts, weights, lengths, 10) == [0, 1]
+    # the rule's choice holds no leader: the leader is taken first, coverage fills the rest
+    assert choose_greedily(concepts, weights, lengths, 10, leaders=[2]) == [0, 2]
+    # the rule's choice already holds a leader: coverage alone decides
+    assert choose_greedily(concepts, weights, lengths, 10, leaders=[1, 2]) == [0, 1]
+    # a leader that cannot fit the budget is no leader
+    assert choose_greedily(concepts, weights, [5, 5, 11], 10, leaders=[2]) == [0, 1]
+
+
+def key_point_corpus():
+    """The talks lead three reports of two outlets (Dawn twice): what the reports share most.
+    The pipeline comes late in four outlets' articles: the best-backed claim."""
+    articles = [
+        article("S1", "Dawn", TALKS, FILLERS[0], PIPELINE),
+        article("S2", "Dawn", TALKS_AGAIN, FILLERS[1]),
+        article("S3", "Reuters", TALKS, FILLERS[2], PIPELINE_AGAIN),
+        article("S4", "Tass", FILLERS[3], PIPELINE),
+        article("S5", "Geo", FILLERS[4], WEATHER, PIPELINE_AGAIN),
+    ]
+    return articles, [fact for source in articles for fact in facts_of(source)]
+
+
+def test_key_points_are_chosen_by_coverage_but_the_best_backed_claim_leads(monkeypatch):
+    import briefing.rank
+    from briefing.rank.summary import packed
+
+    articles, facts = key_point_corpus()
+    kept = [claim for claim in rank(facts, articles) if claim.repeats is None]
+    by_coverage = packed(kept, facts, articles, words=18, candidates=50, exact=False)
+    backed = packed(kept, facts, articles, words=18, candidates=50, exact=False, backed_lead=True)
+    assert [(kept[place].agreement, fact.sentence) for place, fact in by_coverage] == [(2, TALKS)]
+    assert [kept[place].agreement for place, _ in backed] == [4]
+    # a story's budget that holds one point: the point four outlets report leads it
+    monkeypatch.setattr(briefing.rank, "KEY_POINT_WORDS", 18)
+    claims = rank(facts, articles)
+    assert claims[0].agreement == 4 and claims[0].text in (PIPELINE, PIPELINE_AGAIN)
+    assert claims[1].text in (TALKS, TALKS_AGAIN)

@@ -145,13 +145,18 @@ story took 0.24 s each, the greedy rule milliseconds."""
 
 def lead_first(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article]) -> tuple[Claim, ...]:
     """The claims with the story's lead points first: those whose sentences together cover the
-    most of what the most reports say in ``KEY_POINT_WORDS`` words (the summary's packing, a
-    sentence's gain counted once per independent outlet behind its claim), each shown by the
-    sentence chosen for it, the best-backed of them leading; then the others in rank order
-    (most outlets first), repeats last."""
+    most of what the most reports say in ``KEY_POINT_WORDS`` words (the summary's packing), each
+    shown by the sentence chosen for it, the best-backed of them leading; then the others in
+    rank order (most outlets first), repeats last.
+
+    Coverage chooses the points and backing orders them: when the packing's choice holds no
+    point of the claims backed by the most outlets, the richest such point is taken first and
+    the packing fills the rest of the budget around it, so a story never leads with a point
+    fewer outlets report than another it could show. (Multiplying each sentence's gain by its
+    outlets instead let backing choose the points too, which covered less of the story.)"""
     kept = [claim for claim in claims if claim.repeats is None]
     picked = packed(kept, facts, articles, words=KEY_POINT_WORDS, candidates=KEY_POINT_CANDIDATES, exact=False,
-                    by_outlets=True)
+                    backed_lead=True)
     if not picked:
         return tuple(claims)
     shown = {}

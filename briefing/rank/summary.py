@@ -29,7 +29,7 @@ of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -63,10 +63,12 @@ def summarize(claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence
 
 def packed(
     claims: Sequence[Claim], facts: Sequence[Fact], articles: Sequence[Article], *, words: int,
-    candidates: int = CANDIDATES, exact: bool = True, by_outlets: bool = False,
+    candidates: int = CANDIDATES, exact: bool = True, backed_lead: bool = False,
 ) -> list[tuple[int, Fact]] | None:
     """The supporting sentences the summary packs into ``words`` words, each with its claim's
-    place in ``claims``, in claim order; None when no concept is shared widely enough."""
+    place in ``claims``, in claim order; None when no concept is shared widely enough.
+    ``backed_lead`` (greedy packing only): one of them belongs to a claim backed by the most
+    independent outlets, so that a point the most outlets report can lead."""
     fact_at = {(fact.source, fact.position): fact for fact in facts}
     supports = [
         (rank, fact_at[support.source, support.position])
@@ -89,9 +91,9 @@ def packed(
     if exact:
         chosen = choose([concepts for _, _, concepts in found], weights, lengths, words)
     else:
-        # by_outlets: what a sentence adds counts as often as independent outlets back its claim
-        backing = [claims[rank].agreement if by_outlets else 1 for rank, _, _ in found]
-        chosen = choose_greedily([concepts for _, _, concepts in found], weights, lengths, words, backing)
+        backing = [claims[rank].agreement for rank, _, _ in found]
+        leaders = [index for index, outlets in enumerate(backing) if outlets == max(backing)] if backed_lead else None
+        chosen = choose_greedily([concepts for _, _, concepts in found], weights, lengths, words, leaders)
     if not chosen:
         return None
     return sorted((found[index][:2] for index in chosen), key=lambda item: (item[0], item[1].position))
@@ -138,34 +140,56 @@ def head(claims: Sequence[Claim], *, words: int) -> str:
 
 def choose_greedily(
     concepts: Sequence[frozenset[Concept]], weights: Mapping[Concept, float], lengths: Sequence[int], words: int,
-    backing: Sequence[float] | None = None,
+    leaders: Collection[int] | None = None,
 ) -> list[int]:
     """``choose`` by the greedy rule for budgeted coverage (Khuller, Moss and Naor 1999): the
     sentence adding the most new concept weight per word, while any fits, or the single
     heaviest sentence when that covers more. Within a constant factor of the programme's
     answer, in microseconds instead of the solver's tens of milliseconds: for a brief's many
-    stories."""
-    chosen: list[int] = []
-    covered: set[Concept] = set()
-    used = 0
+    stories.
+
+    With ``leaders``, the choice holds one of them: when the rule's own choice holds none, the
+    leader adding the most per word is taken first and the rule packs the rest of the budget
+    around it. What is chosen is still decided by coverage; the leaders only decide what can lead."""
+    chosen = budgeted(concepts, weights, lengths, words)
+    fits = [i for i in range(len(concepts)) if lengths[i] <= words]
+    single = max(fits, key=lambda i: (covering(weights, concepts[i]), -i), default=None)
+    covered = set().union(*(concepts[i] for i in chosen))
+    if single is not None and covering(weights, concepts[single]) > covering(weights, covered):
+        chosen = [single]
+    fitting_leaders = [i for i in leaders or () if lengths[i] <= words]
+    if fitting_leaders and not set(chosen) & set(fitting_leaders):
+        first = max(fitting_leaders, key=lambda i: (covering(weights, concepts[i]) / lengths[i], -i))
+        chosen = budgeted(concepts, weights, lengths, words, first=first)
+    return sorted(chosen)
+
+
+def budgeted(
+    concepts: Sequence[frozenset[Concept]], weights: Mapping[Concept, float], lengths: Sequence[int], words: int,
+    *, first: int | None = None,
+) -> list[int]:
+    """The greedy rule's sentences in the order it takes them (``first``, when given, before any)."""
+    chosen = [] if first is None else [first]
+    covered: set[Concept] = set().union(*(concepts[i] for i in chosen))
+    used = sum(lengths[i] for i in chosen)
     while True:
         gains = [
-            (sum(weights[c] for c in found - covered) * (backing[i] if backing else 1) / lengths[i], -i)
+            (covering(weights, found - covered) / lengths[i], -i)
             for i, found in enumerate(concepts)
             if i not in chosen and used + lengths[i] <= words
         ]
         best = max(gains, default=(0.0, 0))
         if best[0] <= 0:
-            break
+            return chosen
         index = -best[1]
         chosen.append(index)
         covered |= concepts[index]
         used += lengths[index]
-    fits = [i for i in range(len(concepts)) if lengths[i] <= words]
-    single = max(fits, key=lambda i: (sum(weights[c] for c in concepts[i]), -i), default=None)
-    if single is not None and sum(weights[c] for c in concepts[single]) > sum(weights[c] for c in covered):
-        return [single]
-    return sorted(chosen)
+
+
+def covering(weights: Mapping[Concept, float], concepts: Collection[Concept]) -> float:
+    """The weight of the concepts, each counted once."""
+    return sum(weights[concept] for concept in concepts)
 
 
 def choose(
