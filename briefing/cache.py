@@ -346,28 +346,27 @@ class ReadCache:
             keep_newest(self.folder.glob(f"*/*{READ_SUFFIX}"), KEPT_READS)
 
 
-class FingerprintMemory:
-    """Dedupe's fingerprints (shingles and MinHash values) of one project's texts, in one signed
-    file per project and dedupe code: a text is hashed in the run that first reads it, not in
-    every run. Rewritten only when the project's texts changed; a damaged file is a miss."""
+class DedupeMemory:
+    """Dedupe's state (each text's MinHash values, band keys and the groups found) for one
+    project, in one signed file per project and dedupe code: a run that only adds articles
+    compares just those. Rewritten only when it changed; a damaged file is a miss."""
 
     def __init__(self, project: str, root: Path | None = None) -> None:
+        from briefing.dedupe import DedupeState
         from briefing.imports import modules_reached
 
         code = files_digest(modules_reached(("briefing.dedupe",)))
         name = hashlib.sha256(f"{project}\0{code}\0{__version__}".encode("utf-8", "surrogatepass")).hexdigest()
-        self.folder = (root or cache_root()) / "fingerprints"
+        self.folder = (root or cache_root()) / "dedupe"
         self.path = self.folder / f"{name}.pickle"
         stored = read_pickle(self.path)
-        self.entries: dict = stored if isinstance(stored, dict) else {}
-        self.loaded = set(self.entries)
+        self.state = stored if isinstance(stored, DedupeState) else None
+        self.texts = len(self.state.digests) if self.state else 0
 
-    def save(self, kept: Iterable[bytes]) -> None:
-        """Keep the fingerprints of ``kept`` (this run's texts), when they differ from those loaded."""
-        kept = set(kept)
-        if kept != self.loaded:
-            write_pickle(self.path, {digest: self.entries[digest] for digest in kept if digest in self.entries},
-                         self.folder)
+    def save(self, state) -> None:
+        """Keep ``state`` when it is not the one loaded, or took new texts."""
+        if state is not self.state or len(state.digests) != self.texts:
+            write_pickle(self.path, state, self.folder)
 
 
 def keep_newest(paths: Iterable[Path], kept: int) -> None:

@@ -459,17 +459,17 @@ def read_corpus(
 
 
 def dedupe_remembering(articles: Sequence[Article], inputs: Inputs | None) -> tuple[Article, ...]:
-    """Copies marked; with the ``inputs`` named (caching), each text's fingerprints are kept
-    for the project's next run."""
-    from briefing.dedupe import mark_duplicates, text_digest  # datasketch and SciPy load only when needed
+    """Copies marked; with the ``inputs`` named (caching), from the state the project's last
+    run left, so that only texts new since then are fingerprinted and compared."""
+    from briefing.dedupe import mark_duplicates, marked_with_state  # datasketch and SciPy load only when needed
 
     if inputs is None:
         return mark_duplicates(articles)
-    from briefing.cache import FingerprintMemory
+    from briefing.cache import DedupeMemory
 
-    memory = FingerprintMemory(project_name(inputs))
-    marked = mark_duplicates(articles, memory.entries)
-    memory.save(text_digest(article.text) for article in articles)
+    memory = DedupeMemory(project_name(inputs))
+    marked, state = marked_with_state(articles, memory.state)
+    memory.save(state)
     return marked
 
 

@@ -164,31 +164,53 @@ def test_a_chain_of_edits_is_one_group_as_with_pairwise_comparison():
     assert [item.duplicate_of for item in marked] == [None] + ["S1"] * 6
 
 
-def test_remembered_fingerprints_give_the_same_marks_and_are_what_is_compared():
-    from briefing.dedupe import mark_duplicates, text_digest
+def test_an_earlier_state_gives_the_same_marks_as_a_run_from_scratch():
+    from briefing.dedupe import marked_with_state
 
     texts = [
         "Tarvia and Dovrenia signed a gas pipeline agreement in Vostan on Tuesday, officials said.",
         "Wheat prices rose four percent on the Karsk exchange after the central bank raised rates.",
         "Tarvia and Dovrenia signed a gas pipeline agreement in Vostan on Tuesday, officials said today.",
+        "Wheat prices rose four percent on the Karsk exchange after the central bank raised interest rates.",
+        "A harbour strike in Ostrel entered its third day as dockers rejected the port authority's offer.",
     ]
-    articles = [Article(id=f"S{n}", path=f"{n}.txt", text=text) for n, text in enumerate(texts, 1)]
-    memory: dict = {}
-    plain = mark_duplicates(articles)
-    assert mark_duplicates(articles, memory) == plain and len(memory) == 3
-    assert mark_duplicates(articles, memory) == plain
-    # the memory, not the text, is what is compared: give the wheat story the pipeline's fingerprint
-    memory[text_digest(texts[1])] = memory[text_digest(texts[0])]
-    assert mark_duplicates(articles, memory)[1].duplicate_of == "S1"
+    articles = [Article(id=f"S{n}", path=f"{n}.txt", text=text, published=date(2024, 3, 10 - n))
+                for n, text in enumerate(texts, 1)]
+    _, state = marked_with_state(articles[:2], None)
+    assert len(state.digests) == 2
+    marked, grown = marked_with_state(articles, state)
+    assert grown is state and len(state.digests) == 5  # the new texts were added, nothing rebuilt
+    assert marked == mark_duplicates(articles)
+    # a copy published earlier than the text it copies becomes the group's original
+    assert marked[0].duplicate_of == "S3" and marked[1].duplicate_of == "S4" and marked[4].duplicate_of is None
+    # a state holding a text no longer given is not used
+    _, rebuilt = marked_with_state(articles[1:], state)
+    assert rebuilt is not state and len(rebuilt.digests) == 4
 
 
-def test_a_rerun_hashes_only_the_texts_it_has_not_seen(tmp_path, monkeypatch):
+def test_the_state_is_what_new_texts_are_compared_with():
+    from briefing.dedupe import marked_with_state
+
+    first = Article(id="S1", path="1.txt", text="Ministers of Tarvia and Dovrenia met in Vostan to sign a gas deal.")
+    copy = Article(id="S2", path="2.txt", text="Ministers of Tarvia and Dovrenia met in Vostan to sign a gas deal today.")
+    _, state = marked_with_state([first], None)
+    state.band_keys[:] = 0  # the earlier text's band keys no longer match any text
+    marked, _ = marked_with_state([first, copy], state)
+    assert marked[1].duplicate_of is None  # only the stored keys are looked at, not the earlier text again
+    assert mark_duplicates([first, copy])[1].duplicate_of == "S1"
+
+
+def test_a_rerun_fingerprints_only_the_texts_it_has_not_seen(tmp_path, monkeypatch):
     import briefing.dedupe as dedupe
     from briefing.pipeline import dedupe_remembering
 
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
-    articles = [Article(id=f"S{n}", path=f"{n}.txt", text=f"Story number {n} about the harbour strike in Ostrel, day {n}.")
-                for n in range(1, 6)]
+    texts = ["Dockers in Ostrel extended their harbour strike into a third day on Monday.",
+             "Wheat prices climbed on the Karsk commodity exchange after the rate rise.",
+             "Tarvia and Dovrenia signed a gas pipeline agreement in Vostan on Tuesday.",
+             "Twelve soldiers were killed in a border clash in the Ashar Valley, officials said.",
+             "The central bank of Karsk raised its main interest rate to twelve percent."]
+    articles = [Article(id=f"S{n}", path=f"{n}.txt", text=text) for n, text in enumerate(texts, 1)]
     hashed: list[str] = []
     real = dedupe.shingles
     monkeypatch.setattr(dedupe, "shingles", lambda text, *rest: hashed.append(text) or real(text, *rest))
@@ -196,5 +218,5 @@ def test_a_rerun_hashes_only_the_texts_it_has_not_seen(tmp_path, monkeypatch):
     assert len(hashed) == 4
     hashed.clear()
     second = dedupe_remembering(articles, ["project"])
-    assert hashed == [articles[4].text]
+    assert hashed == [articles[4].text]  # (a near-copy among the old texts would be compared exactly, too)
     assert second[:4] == first and second == dedupe.mark_duplicates(articles)
