@@ -170,8 +170,16 @@ def canonical(value: object) -> str:
 
 def article_key(article: Article, context: str) -> str:
     """The entry name for one article: its content and the metadata extraction reads, never its id or path."""
-    digest = hashlib.sha256(context.encode("ascii"))
-    for part in (article.text, article.title or "", article.outlet or "", str(article.published or "")):
+    content = content_digest(article.text, article.title or "", article.outlet or "", str(article.published or ""))
+    return hashlib.sha256(f"{context}\0{content}".encode("ascii")).hexdigest()
+
+
+@lru_cache(maxsize=32768)
+def content_digest(*parts: str) -> str:
+    """Hashed once per build: the facts, the story index and the rankings each key an article by
+    it (bounded, so a long-lived process calling ``build`` keeps no old corpus alive)."""
+    digest = hashlib.sha256()
+    for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
