@@ -218,11 +218,13 @@ class FactCache:
             return False
         return True
 
-    def put(self, key: str, facts: Iterable[Fact]) -> None:
-        """Store the facts atomically; a cache that cannot be written only costs speed."""
+    def put(self, key: str, facts: Iterable[Fact]) -> bool:
+        """Store the facts atomically; a cache that cannot be written only costs speed (False)."""
         anonymous = tuple(dataclasses.replace(fact, source="") for fact in facts)
         if write_pickle(self.path(key), anonymous, self.folder):
             self.written += 1
+            return True
+        return False
 
     def get_many(self, keys: Sequence[str], sources: Sequence[str]) -> list[list[Fact] | None]:
         return [self.get(key, source) for key, source in zip(keys, sources)]

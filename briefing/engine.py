@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -131,12 +131,22 @@ class LocalEngine:
         return [rank_task(task) for task in tasks]
 
     def analyze(
-        self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT
+        self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT,
+        each_batch: BatchSink | None = None,
     ) -> Analysis:
+        """Facts per article in article order; with ``each_batch``, each batch's facts go there as
+        it is done and are not kept (the Analysis has none), so memory does not grow with the corpus."""
         jobs = usable_jobs(jobs, len(articles))
-        if jobs <= 1:
+        if jobs <= 1 and each_batch is None:
             return analyze_batch(articles, settings, progress)
-        return analyze_in_processes(articles, settings, jobs=jobs, progress=progress)
+        if jobs <= 1:
+            results = []
+            for chunk in batches(articles):
+                result = analyze_batch(chunk, settings, progress)
+                each_batch(chunk, result.facts)
+                results.append(replace(result, facts=()))
+            return merge_analyses(results)
+        return analyze_in_processes(articles, settings, jobs=jobs, progress=progress, each_batch=each_batch)
 
 
 def usable_jobs(asked: int, article_count: int) -> int:
@@ -148,7 +158,8 @@ def usable_jobs(asked: int, article_count: int) -> int:
 
 
 def analyze_in_processes(
-    articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT
+    articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT,
+    each_batch: BatchSink | None = None,
 ) -> Analysis:
     """Batches over a pool of processes, results in article order.
 
@@ -168,11 +179,17 @@ def analyze_in_processes(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending = {pool.submit(analyze_batch, chunk, settings): number for number, chunk in enumerate(batches(articles))}
         chunks = batches(articles)
-        futures = [pool.submit(analyze_batch, chunk, settings) for chunk in chunks]
-        for future in as_completed(futures):
-            progress.advance(len(future.result().facts))
-        results = [future.result() for future in futures]
+        results: list[Analysis | None] = [None] * len(chunks)
+        for future in as_completed(list(pending)):
+            number = pending.pop(future)  # no reference left to the future: its facts can go
+            result = future.result()
+            progress.advance(len(result.facts))
+            if each_batch is not None:
+                each_batch(chunks[number], result.facts)
+                result = replace(result, facts=())
+            results[number] = result
     return merge_analyses(results, loading)
 
 
@@ -246,17 +263,31 @@ class DaskEngine:
         return number_articles(parts, skipped)
 
     def analyze(
-        self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT
+        self, articles: Sequence[Article], settings: AnalysisSettings, *, jobs: int, progress: Progress = SILENT,
+        each_batch: BatchSink | None = None,
     ) -> Analysis:
-        """Batches of articles to the workers; results put back in article order."""
+        """Batches of articles to the workers; results put back in article order (or, with
+        ``each_batch``, handed over batch by batch and not kept, as the local engine does)."""
         from dask.distributed import as_completed
 
         client = self.connected()
         [shared] = client.scatter([settings], broadcast=True)
-        futures = client.map(analyze_batch, batches(articles), settings=shared, pure=False)
-        for _, result in as_completed(futures, with_results=True):
+        chunks = batches(articles)
+        futures = client.map(analyze_batch, chunks, settings=shared, pure=False)
+        number_of = {future.key: number for number, future in enumerate(futures)}
+        results: list[Analysis | None] = [None] * len(chunks)
+        for future, result in as_completed(futures, with_results=True):
             progress.advance(len(result.facts))
-        return merge_analyses(client.gather(futures))
+            number = number_of[future.key]
+            if each_batch is not None:
+                each_batch(chunks[number], result.facts)
+                result = replace(result, facts=())
+            results[number] = result
+            future.release()
+        return merge_analyses(results)
+
+
+BatchSink = Callable[[Sequence[Article], Sequence[Sequence[Fact]]], None]
 
 
 def batches(articles: Sequence[Article]) -> list[Sequence[Article]]:

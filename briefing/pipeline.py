@@ -45,7 +45,8 @@ class Corpus:
 
 class CorpusFacts:
     """The corpus's facts by article: in memory, or read from the analysis cache only when a
-    story needs them, so an article added to a large corpus does not read every other one's."""
+    story needs them (and not kept after), so an article added to a large corpus does not read
+    every other one's, and a large cold build never holds every fact at once."""
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
@@ -55,34 +56,32 @@ class CorpusFacts:
 
     def of(self, article_ids: Iterable[str]) -> list[Fact]:
         """The facts of these articles, in their order."""
-        wanted = list(article_ids)
-        unread = [article_id for article_id in wanted
-                  if article_id not in self.by_source and article_id in self.corpus.stored]
-        if unread:
-            self.read(unread)
-        return [fact for article_id in wanted for fact in self.by_source.get(article_id, ())]
+        return list(self.each(article_ids))
 
-    def read(self, article_ids: Sequence[str]) -> None:
-        """Read from the cache; an entry damaged or pruned since it was found is analysed again."""
-        from briefing.cache import FactCache, compact
+    def each(self, article_ids: Iterable[str]) -> Iterator[Fact]:
+        """The facts of these articles, in their order, one article's read at a time."""
+        from briefing.cache import FactCache
 
-        store = FactCache()
-        again = []
+        store = None
         for article_id in article_ids:
+            if article_id in self.by_source or article_id not in self.corpus.stored:
+                yield from self.by_source.get(article_id, ())
+                continue
+            store = store or FactCache()
             facts = store.get(self.corpus.stored[article_id], article_id)
-            if facts is None:
-                again.append(article_id)
-            else:
-                self.by_source[article_id] = facts
-        if again:
-            from briefing.engine import analyze_batch
+            yield from facts if facts is not None else self.analysed_again(article_id, store)
 
-            log.info("analysis cache: %d entries went missing during the run; analysed again", len(again))
-            by_id = {article.id: article for article in self.corpus.articles}
-            analysis = analyze_batch([by_id[article_id] for article_id in again], self.corpus.settings)
-            for article_id, facts in zip(again, analysis.facts):
-                self.by_source[article_id] = [compact(fact) for fact in facts]
-                store.put(self.corpus.stored[article_id], facts)
+    def analysed_again(self, article_id: str, store) -> list[Fact]:
+        """An entry damaged or pruned since it was found: the article is analysed again (and kept)."""
+        from briefing.cache import compact
+        from briefing.engine import analyze_batch
+
+        log.info("analysis cache: the entry of %s went missing during the run; analysed again", article_id)
+        article = next(article for article in self.corpus.articles if article.id == article_id)
+        (facts,) = analyze_batch([article], self.corpus.settings).facts
+        store.put(self.corpus.stored[article_id], facts)
+        self.by_source[article_id] = [compact(fact) for fact in facts]
+        return self.by_source[article_id]
 
 
 class StageTimer:
@@ -219,7 +218,7 @@ def indexed_stories(corpus: Corpus, inputs: Inputs, facts: CorpusFacts):
                 index = StoryIndex.load(path)
             except StoryIndexError as error:
                 log.warning("%s; the story index is rebuilt", error)
-        index.add(corpus.articles, facts.of(article.id for article in index.unplaced(corpus.articles)))
+        index.add(corpus.articles, facts.each(article.id for article in index.unplaced(corpus.articles)))
         try:
             index.save(path)
         except StoryIndexError as error:
@@ -232,6 +231,10 @@ STORY_CLAIMS = 20
 """The claims a story keeps, best first: four are shown, the others feed its themes, the timeline
 and ``--since``. Keeping every sentence made a 1,000-article JSON brief 13 MB (9 MB of it
 one-outlet sentences far down the stories) and its writing a third of a one-article rebuild."""
+
+
+RANK_ROUND = 200
+"""Stories whose facts are read and ranked together (on the Dask engine, sent out together)."""
 
 
 def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFacts, runner=None) -> list:
@@ -257,33 +260,36 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFac
         store = None
     articles_by_id = {article.id: article for article in corpus.articles}
     code = ranking_code()
-    work = []  # per story: its articles, local names, the cache key and the ranking when cached
+    work = []  # per story: its members, local names, config, cache key and the ranking when cached
     for group in groups:
         members = [articles_by_id[article_id] for article_id in group.articles]
         local = {article.id: f"L{number}" for number, article in enumerate(members)}
         config = RankConfig(as_of=newest_publication(members), claims_kept=STORY_CLAIMS)
         key = ranking_key(code, config, members, local, corpus.context) if store else None
-        cached = store.get(key, Ranking) if store else None
-        task = None
-        if cached is None:
-            story_facts = unify_names(facts.of(group.articles), corpus.settings.aliases)
-            task = (
-                [replace(fact, source=local[fact.source]) for fact in story_facts],
-                [replace(a, id=local[a.id], duplicate_of=local.get(a.duplicate_of or "")) for a in members],
-                config,
-            )
-        work.append((group, local, key, cached, task))
-    tasks = [task for *_, task in work if task is not None]
-    fresh = iter(rank_on_engine(tasks, options, runner) if tasks else ())
-    ranked = []
-    for group, local, key, cached, task in work:
-        ranking = cached if cached is not None else next(fresh)
-        if cached is None and store:
-            store.put(key, ranking)
-        ranked.append(
-            RankedStory(group.id, group.headline, group.headline_is_title, group.articles, ranking.outlets,
-                        *with_sources(ranking, {name: article_id for article_id, name in local.items()}))
+        work.append([group, members, local, config, key, store.get(key, Ranking) if store else None])
+
+    def task(group, members, local, config) -> tuple:
+        story_facts = unify_names(facts.of(group.articles), corpus.settings.aliases)
+        return (
+            [replace(fact, source=local[fact.source]) for fact in story_facts],
+            [replace(a, id=local[a.id], duplicate_of=local.get(a.duplicate_of or "")) for a in members],
+            config,
         )
+
+    # Stories to rank go in rounds, so a cold build of a large corpus never holds every fact at once.
+    unranked = [entry for entry in work if entry[5] is None]
+    for start in range(0, len(unranked), RANK_ROUND):
+        round_ = unranked[start : start + RANK_ROUND]
+        rankings = rank_on_engine([task(*entry[:4]) for entry in round_], options, runner)
+        for entry, ranking in zip(round_, rankings):
+            entry[5] = ranking
+            if store:
+                store.put(entry[4], ranking)
+    ranked = [
+        RankedStory(group.id, group.headline, group.headline_is_title, group.articles, ranking.outlets,
+                    *with_sources(ranking, {name: article_id for article_id, name in local.items()}))
+        for group, _, local, _, _, ranking in work
+    ]
     if store:
         store.prune()
     return ranked
@@ -522,14 +528,31 @@ def analyze_with_cache(
     if missing:
         todo = [articles[position] for position in missing]
         progress.stage("analysing", total=len(todo), unit="article")
-        analysis = runner.analyze(todo, settings, jobs=options.jobs or default_jobs(len(todo)), progress=progress)
+        streaming = leave_in_cache and store is not None and label is not None
+        place = {article.id: position for position, article in enumerate(articles)}
+
+        def into_cache(batch: Sequence[Article], batch_facts) -> None:
+            """Each batch's facts straight to the cache, none kept: memory does not grow with the corpus."""
+            for article, facts in zip(batch, batch_facts):
+                key = article_key(article, context)
+                if store.put(key, facts):
+                    stored[article.id] = key
+                    found[place[article.id]] = []
+                else:  # an unwritable cache: kept here instead
+                    found[place[article.id]] = [compact(fact) for fact in facts]
+
+        analysis = runner.analyze(todo, settings, jobs=options.jobs or default_jobs(len(todo)), progress=progress,
+                                  each_batch=into_cache if streaming else None)
         timer.add("model", analysis.load_seconds)
         timer.add("analyze", analysis.analyze_seconds)
         timer.add("extract", analysis.extract_seconds)
-        label = analysis.model
-        for position, facts in zip(missing, analysis.facts):
-            found[position] = [compact(fact) for fact in facts]
-        if store:
+        if streaming:
+            store.prune()
+        else:
+            label = analysis.model
+            for position, facts in zip(missing, analysis.facts):
+                found[position] = [compact(fact) for fact in facts]
+        if store and not streaming:
             with timer("cache write"):
                 context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
                 for article, facts in zip(todo, analysis.facts):

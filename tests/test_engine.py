@@ -108,6 +108,13 @@ def test_worker_processes_give_the_facts_of_one_process(tmp_path: Path):
     parallel = engine.analyze(articles, settings, jobs=2)
     assert parallel.facts == engine.analyze(articles, settings, jobs=1).facts
     assert [facts[0].source for facts in parallel.facts] == [article.id for article in articles]
+    # handed over batch by batch (what a cached build does, so memory does not grow with the corpus)
+    for jobs in (1, 2):
+        handed: dict[str, tuple] = {}
+        streamed = engine.analyze(articles, settings, jobs=jobs,
+                                  each_batch=lambda batch, facts: handed.update(zip((a.id for a in batch), facts)))
+        assert streamed.facts == () and streamed.model == parallel.model
+        assert [handed[article.id] for article in articles] == list(parallel.facts)
 
 
 @pytest.mark.slow
@@ -145,14 +152,19 @@ def test_dask_cluster_gives_a_byte_identical_brief(
                 briefing.build([examples_dir], cache=False, engine="dask", scheduler=cluster.scheduler_address)
             )
             ranked_there = cluster.scheduler.task_prefixes.get("rank_task")
+            engines_in_one_build = len(connected_engines)
+            # with the cache, each batch's facts go to it as the workers finish, none kept
+            cached = brief_to_json(
+                briefing.build([examples_dir], engine="dask", scheduler=cluster.scheduler_address)
+            )
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-    assert spread == local
+    assert spread == local and cached == local
     stories = len(json.loads(spread)["stories"])
     assert stories and f"ranked {stories} stories on the dask engine" in messages
     assert ranked_there is not None  # the scheduler handed rank_task to its workers
-    assert len(connected_engines) == 1  # read, analysis and ranking share one client (one cluster without --scheduler)
+    assert engines_in_one_build == 1  # read, analysis and ranking share one client (one cluster without --scheduler)
 
 
 @pytest.mark.slow

@@ -148,3 +148,14 @@ def test_a_fact_entry_damaged_after_it_was_found_is_analysed_again(corpus: Path,
     again = CorpusFacts(corpus_read).of([article_id])
     fresh = [fact for fact in read_corpus([corpus], cache=False).facts if fact.source == article_id]
     assert again == fresh and again
+
+
+def test_a_cold_cached_build_keeps_no_fact_in_memory_and_reads_them_back_per_story(corpus: Path):
+    from briefing.pipeline import CorpusFacts, read_corpus
+
+    cold = read_corpus([corpus], leave_in_cache=True)
+    assert cold.facts == () and set(cold.stored) == {article.id for article in cold.articles}
+    in_memory = read_corpus([corpus], cache=False)
+    facts = CorpusFacts(cold)
+    assert facts.of(article.id for article in cold.articles) == list(in_memory.facts)
+    assert facts.by_source == {}  # read back for the story that needed them, not kept
