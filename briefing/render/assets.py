@@ -22,7 +22,7 @@ import tinycss2
 from markupsafe import Markup
 
 from briefing.errors import RenderError
-from briefing.render.view import FILTERS, build_context
+from briefing.render.view import FILTERS, TESTS, build_context
 
 
 def packaged_dir(name: str) -> Path:
@@ -115,6 +115,7 @@ def _environment(templates_dir: Path | None, unsafe: bool = False) -> jinja2.Env
         keep_trailing_newline=True,
     )
     environment.filters.update(FILTERS)
+    environment.tests.update(TESTS)
     return environment
 
 

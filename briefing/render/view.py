@@ -5,6 +5,7 @@ the filters that format them. Plain data only; the templates own the markup."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -460,6 +461,16 @@ def escape_text(context: Context, value) -> str:
 
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidi classes of the characters that can reorder the text around them:
+# right-to-left letters and digits, and the embedding/override/isolate controls.
+REORDERING_CLASSES = frozenset({"R", "AL", "AN", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"})
+
+
+def needs_isolation(value) -> bool:
+    """Whether text could reorder its neighbours on a left-to-right page: it
+    holds a right-to-left character or a bidi control. Only such text needs
+    a <bdi> in the PDF, where every element costs layout time."""
+    return any(unicodedata.bidirectional(character) in REORDERING_CLASSES for character in str(value))
 
 
 FILTERS = {
@@ -473,3 +484,4 @@ FILTERS = {
     "link_url": link_url,
     "shorten": shorten,
 }
+TESTS = {"needing_isolation": needs_isolation}
