@@ -582,6 +582,34 @@ def test_pdf_source_numbers_stay_whole_beside_their_entry(brief):
     assert not re.search(r"\[\d+\s+\]|^\]", text, re.MULTILINE)  # never "[100" and "]" on two lines
 
 
+def test_pdf_sets_meta_lines_and_addresses_on_lines_of_their_own(pdf_bytes, brief):
+    """The PDF makes them blocks where the web page puts a <br> before them."""
+    lines = pdf_text(pdf_bytes).splitlines()
+    assert "4 outlets · 7 Apr 2021" in lines  # under "... gas pipeline. [1][2][3][4][5]"
+    assert "1 outlet · 7 Apr 2021 · quoting Sergey Lavrov" in lines
+    assert [article.url for article in brief.sources if article.url] == [
+        line for line in lines if line.startswith("https://")
+    ]
+    assert "feeds/wire.xml" in lines  # a source without a URL shows its path
+
+
+def test_pdf_isolates_the_names_that_could_turn_the_text_around_them(brief):
+    """<bdi> costs WeasyPrint layout time: the PDF keeps it for right-to-left
+    text and bidi controls, and leaves other names bare."""
+    from briefing.render.assets import render_page
+
+    sources = list(brief.sources)
+    sources[0] = dataclasses.replace(sources[0], outlet="\u0627\u0644\u062c\u0632\u064a\u0631\u0629")
+    sources[1] = dataclasses.replace(sources[1], title="Gas \u202eevil\u202c talks")
+    changed = dataclasses.replace(brief, sources=tuple(sources))
+    page = render_page(changed, RenderOptions(), format="pdf", template="pdf.html.j2")
+    assert f"<bdi>{sources[0].outlet}</bdi>" in page
+    assert "<cite><bdi>Gas \u202eevil\u202c talks</bdi></cite>" in page
+    assert f"] {sources[2].outlet}</strong>" in page  # "Xinhua", bare
+    assert f"<bdi>{sources[2].outlet}</bdi>" in render_bytes(changed, "html").decode()
+    assert "[3] Xinhua, Russia, Pakistan agree" in pdf_text(render_bytes(changed, "pdf"))
+
+
 def test_pdf_render_leaves_the_garbage_collector_as_it_found_it(brief):
     import gc
 
