@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from datetime import date
 from pathlib import Path
@@ -69,10 +70,16 @@ def two_days(examples_dir: Path, tmp_path_factory) -> tuple[dict, dict, str]:
     for path in examples_dir.iterdir():
         if path.name.startswith(EARLY):
             shutil.copy(path, early / path.name)
-    assert main(["build", str(early), "-o", str(out), "-f", "json", "--title", "Tarvia", "--no-cache", "-q"]) == 0
-    (first,) = out.glob("*.json")
-    assert main(["build", str(later), "-o", str(out), "-f", "json,md", "--title", "Tarvia",
-                 "--since", "auto", "--no-cache", "-q"]) == 0
+    logger = logging.getLogger("briefing")  # main() sets it up; a module fixture is outside conftest's reset
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    try:
+        assert main(["build", str(early), "-o", str(out), "-f", "json", "--title", "Tarvia", "--no-cache", "-q"]) == 0
+        (first,) = out.glob("*.json")
+        assert main(["build", str(later), "-o", str(out), "-f", "json,md", "--title", "Tarvia",
+                     "--since", "auto", "--no-cache", "-q"]) == 0
+    finally:
+        logger.handlers[:], logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
     second = newest_brief(out, "tarvia")
     assert second is not None and second != first
     markdown = second.with_suffix(".md").read_text(encoding="utf-8")
