@@ -168,16 +168,17 @@ def canonical(value: object) -> str:
     return repr(value)
 
 
+@lru_cache(maxsize=65536)  # asked for by the facts, the story index and the ranking keys; cleared after a build
 def article_key(article: Article, context: str) -> str:
     """The entry name for one article: its content and the metadata extraction reads, never its id or path."""
     content = content_digest(article.text, article.title or "", article.outlet or "", str(article.published or ""))
     return hashlib.sha256(f"{context}\0{content}".encode("ascii")).hexdigest()
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=65536)
 def content_digest(*parts: str) -> str:
     """Hashed once per build: the facts, the story index and the rankings each key an article by
-    it (bounded, so a long-lived process calling ``build`` keeps no old corpus alive)."""
+    it (cleared after each build, so a long-lived process calling ``build`` keeps no old corpus)."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8", "surrogatepass"))
@@ -275,12 +276,24 @@ class BriefCache:
         return stored
 
     def put(self, key: str, brief: Brief) -> None:
+        """Stored without its sources' texts (a 20,000-article brief was 94 MB with them): the
+        key says the articles are the ones read, so ``with_texts`` puts them back from those."""
+        brief = dataclasses.replace(brief, sources=tuple(dataclasses.replace(a, text="") for a in brief.sources))
         if write_pickle(self.path(key), brief, self.folder):
             self.prune()
 
     def prune(self) -> None:
         """Keep the ``KEPT_BRIEFS`` most recently used entries."""
         keep_newest(self.folder.glob(f"*{BRIEF_SUFFIX}"), KEPT_BRIEFS)
+
+
+def with_texts(brief: Brief, articles: Sequence[Article]) -> Brief | None:
+    """A cached brief with its sources' texts taken from the articles read (those its key was
+    made of); None when they do not line up, which a matching key rules out."""
+    if [a.id for a in brief.sources] != [a.id for a in articles]:
+        return None
+    sources = tuple(dataclasses.replace(read, duplicate_of=kept.duplicate_of) for read, kept in zip(articles, brief.sources))
+    return dataclasses.replace(brief, sources=sources)
 
 
 class RankingCache:
@@ -532,3 +545,9 @@ def touch(path: Path) -> None:
     """Mark an entry as just used, so pruning removes the stale ones first."""
     with suppress(OSError):
         os.utime(path)
+
+
+def forget_articles() -> None:
+    """Let go of the articles the key caches hold: the build that needed them is over."""
+    article_key.cache_clear()
+    content_digest.cache_clear()
