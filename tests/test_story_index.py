@@ -159,3 +159,16 @@ def test_a_cold_cached_build_keeps_no_fact_in_memory_and_reads_them_back_per_sto
     facts = CorpusFacts(cold)
     assert facts.of(article.id for article in cold.articles) == list(in_memory.facts)
     assert facts.by_source == {}  # read back for the story that needed them, not kept
+
+
+def test_a_reused_brief_has_its_sources_texts_though_the_cache_holds_none(corpus: Path, tmp_path: Path):
+    import pickle
+
+    from briefing.cache import verified
+
+    first = build([corpus])
+    again = build([corpus])  # the same articles and options: the brief cache's entry
+    assert again == first and all(source.text for source in again.sources)
+    (entry,) = (tmp_path / "cache" / "briefs").glob("*.brief")
+    stored = pickle.loads(verified(entry.read_bytes()))
+    assert [source.text for source in stored.sources] == [""] * len(first.sources)
