@@ -227,9 +227,6 @@ class FactCache:
             return True
         return False
 
-    def get_many(self, keys: Sequence[str], sources: Sequence[str]) -> list[list[Fact] | None]:
-        return [self.get(key, source) for key, source in zip(keys, sources)]
-
     def prune(self) -> int:
         """Delete least recently used entries until the folder is within its size bound; return how many went."""
         entries = []
@@ -266,18 +263,21 @@ class BriefCache:
     def path(self, key: str) -> Path:
         return self.folder / (key + BRIEF_SUFFIX)
 
-    def get(self, key: str) -> Brief | None:
-        """The brief stored under ``key``; None on a miss or a damaged entry."""
+    def get(self, key: str, articles: Sequence[Article]) -> Brief | None:
+        """The brief stored under ``key``, its sources' texts put back from ``articles`` (those
+        the key was made of); None on a miss or a damaged entry."""
         path = self.path(key)
         stored = read_pickle(path)
-        if not isinstance(stored, Brief):
+        if not isinstance(stored, Brief) or [a.id for a in stored.sources] != [a.id for a in articles]:
             return None
         touch(path)
-        return stored
+        sources = tuple(dataclasses.replace(read, duplicate_of=kept.duplicate_of)
+                        for read, kept in zip(articles, stored.sources))
+        return dataclasses.replace(stored, sources=sources)
 
     def put(self, key: str, brief: Brief) -> None:
-        """Stored without its sources' texts (a 20,000-article brief was 94 MB with them): the
-        key says the articles are the ones read, so ``with_texts`` puts them back from those."""
+        """Stored without its sources' texts (a 20,000-article brief was 94 MB with them):
+        ``get`` puts them back from the articles read."""
         brief = dataclasses.replace(brief, sources=tuple(dataclasses.replace(a, text="") for a in brief.sources))
         if write_pickle(self.path(key), brief, self.folder):
             self.prune()
@@ -287,26 +287,20 @@ class BriefCache:
         keep_newest(self.folder.glob(f"*{BRIEF_SUFFIX}"), KEPT_BRIEFS)
 
 
-def with_texts(brief: Brief, articles: Sequence[Article]) -> Brief | None:
-    """A cached brief with its sources' texts taken from the articles read (those its key was
-    made of); None when they do not line up, which a matching key rules out."""
-    if [a.id for a in brief.sources] != [a.id for a in articles]:
-        return None
-    sources = tuple(dataclasses.replace(read, duplicate_of=kept.duplicate_of) for read, kept in zip(articles, brief.sources))
-    return dataclasses.replace(brief, sources=sources)
+class ShardedEntries:
+    """Pickled entries under ``folder/ab/cdef...SUFFIX``, read back only as the type asked for;
+    after a run that wrote some, the newest ``KEPT`` are kept."""
 
-
-class RankingCache:
-    """One story's ranking (its claims and divergences), by the facts and articles it was made
-    from: when an article joins one story, the other stories' rankings are read back, not
-    recomputed. The newest ``KEPT_RANKINGS`` are kept."""
+    FOLDER = ""
+    SUFFIX = ""
+    KEPT = 0
 
     def __init__(self, root: Path | None = None) -> None:
-        self.folder = (root or cache_root()) / "rankings"
+        self.folder = (root or cache_root()) / self.FOLDER
         self.written = 0
 
     def path(self, key: str) -> Path:
-        return self.folder / key[:2] / (key[2:] + RANKING_SUFFIX)
+        return self.folder / key[:2] / (key[2:] + self.SUFFIX)
 
     def get(self, key: str, kind: type) -> object | None:
         stored = read_pickle(self.path(key))
@@ -315,24 +309,32 @@ class RankingCache:
         touch(self.path(key))
         return stored
 
-    def put(self, key: str, ranking: object) -> None:
-        if write_pickle(self.path(key), ranking, self.folder):
+    def put(self, key: str, value: object) -> None:
+        if write_pickle(self.path(key), value, self.folder):
             self.written += 1
 
     def prune(self) -> None:
-        """Keep the ``KEPT_RANKINGS`` most recently used entries (run after a build that wrote some)."""
         if self.written:
-            keep_newest(self.folder.glob(f"*/*{RANKING_SUFFIX}"), KEPT_RANKINGS)
+            keep_newest(self.folder.glob(f"*/*{self.SUFFIX}"), self.KEPT)
 
 
-class ReadCache:
+class RankingCache(ShardedEntries):
+    """One story's ranking (its claims and divergences), by the facts and articles it was made
+    from: when an article joins one story, the other stories' rankings are read back, not
+    recomputed."""
+
+    FOLDER, SUFFIX, KEPT = "rankings", RANKING_SUFFIX, KEPT_RANKINGS
+
+
+class ReadCache(ShardedEntries):
     """One input file as read and cleaned, by its path, size, times and inode, the day (cleaning
     drops dates after it) and the reading code: a daily run over a folder parses only the files
-    that changed. Never for standard input or URLs. The newest ``KEPT_READS`` are kept."""
+    that changed. Never for standard input or URLs."""
+
+    FOLDER, SUFFIX, KEPT = "reads", READ_SUFFIX, KEPT_READS
 
     def __init__(self, root: Path | None = None) -> None:
-        self.folder = (root or cache_root()) / "reads"
-        self.written = 0
+        super().__init__(root)
         self.code: str | None = None
 
     def key(self, path: str, *, named: bool, today: date) -> str | None:
@@ -349,24 +351,6 @@ class ReadCache:
         stamp = (where, path, named, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
                  today.isoformat(), self.code, __version__)
         return hashlib.sha256(repr(stamp).encode("utf-8", "surrogatepass")).hexdigest()
-
-    def path(self, key: str) -> Path:
-        return self.folder / key[:2] / (key[2:] + READ_SUFFIX)
-
-    def get(self, key: str, kind: type) -> object | None:
-        stored = read_pickle(self.path(key))
-        if not isinstance(stored, kind):
-            return None
-        touch(self.path(key))
-        return stored
-
-    def put(self, key: str, read: object) -> None:
-        if write_pickle(self.path(key), read, self.folder):
-            self.written += 1
-
-    def prune(self) -> None:
-        if self.written:
-            keep_newest(self.folder.glob(f"*/*{READ_SUFFIX}"), KEPT_READS)
 
 
 class DedupeMemory:

@@ -89,8 +89,7 @@ def marked_with_state(
         state = full_state(articles, digests)
     else:
         place_new_texts(state, articles, digests)
-    groups = UnionFind(0)
-    groups.parent = state.parent
+    groups = UnionFind(parent=state.parent)
     members: dict[object, list[int]] = {}
     for position, digest in enumerate(digests):
         # a text without words has no shingles: it copies nothing, even another empty one
@@ -147,8 +146,7 @@ def place_new_texts(state: DedupeState, articles: Sequence[Article], digests: Se
     filled = len(state.digests)
     signatures = np.vstack([state.signatures, np.zeros((len(new), NUM_PERM), dtype=np.uint64)])
     keys = np.vstack([state.band_keys, np.zeros((len(new), state.band_keys.shape[1]), dtype=np.uint64)])
-    groups = UnionFind(0)
-    groups.parent = state.parent
+    groups = UnionFind(parent=state.parent)
     for digest in new:
         number = filled
         state.digests.append(digest)
@@ -268,8 +266,9 @@ def signature(grams: np.ndarray, template: MinHash) -> MinHash:
 class UnionFind:
     """Groups of positions joined pairwise (path-halving union-find)."""
 
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
+    def __init__(self, size: int = 0, parent: list[int] | None = None) -> None:
+        """``parent``: an existing forest (a saved state's), joined in place."""
+        self.parent = list(range(size)) if parent is None else parent
 
     def find(self, item: int) -> int:
         while self.parent[item] != item:

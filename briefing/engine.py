@@ -179,8 +179,8 @@ def analyze_in_processes(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        pending = {pool.submit(analyze_batch, chunk, settings): number for number, chunk in enumerate(batches(articles))}
         chunks = batches(articles)
+        pending = {pool.submit(analyze_batch, chunk, settings): number for number, chunk in enumerate(chunks)}
         results: list[Analysis | None] = [None] * len(chunks)
         for future in as_completed(list(pending)):
             number = pending.pop(future)  # no reference left to the future: its facts can go

@@ -492,7 +492,7 @@ def project_name(inputs: Inputs) -> str:
 def cached_brief(articles: Sequence[Article], settings, options: BuildOptions) -> tuple[str | None, Brief | None]:
     """The brief cache's key for these articles and build options, and its entry if
     there is one. No key when the model cannot be named without loading it."""
-    from briefing.cache import BriefCache, analysis_context, brief_key, with_texts
+    from briefing.cache import BriefCache, analysis_context, brief_key
     from briefing.model_info import installed_model_label
 
     label = installed_model_label(settings.model)
@@ -501,8 +501,7 @@ def cached_brief(articles: Sequence[Article], settings, options: BuildOptions) -
     context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
     as_of = options.as_of or newest_publication(articles) or date.today()
     key = brief_key(articles, context, options.replace(as_of=as_of))
-    cached = BriefCache().get(key)
-    return key, with_texts(cached, articles) if cached is not None else None
+    return key, BriefCache().get(key, articles)
 
 
 def analyze_with_cache(

@@ -58,7 +58,7 @@ def test_every_format_is_renamed_into_place_from_a_temporary_file_beside_it(tmp_
 
 def test_cache_entries_go_through_the_same_writer(tmp_path: Path, monkeypatch):
     """One atomic writer: a cached brief is renamed into place from a temporary file beside it, too."""
-    from briefing.cache import BriefCache, with_texts
+    from briefing.cache import BriefCache
 
     renames: list[tuple[Path, Path]] = []
     original = os.replace
@@ -69,7 +69,7 @@ def test_cache_entries_go_through_the_same_writer(tmp_path: Path, monkeypatch):
     assert target == cache.path("key") and source.parent == target.parent
     assert TEMPORARY.match(source.name).group("final") == target.name
     brief = sample_brief()
-    assert with_texts(cache.get("key"), brief.sources) == brief  # stored without the articles' texts
+    assert cache.get("key", brief.sources) == brief  # stored without the articles' texts, given back with them
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch):
