@@ -353,19 +353,26 @@ class ReadCache(ShardedEntries):
         return hashlib.sha256(repr(stamp).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def project_file(kind: str, project: str, code: str, *, context: str = "", suffix: str) -> Path:
+    """Where one project's (the inputs as named) file of ``kind`` lives, for the code of module
+    ``code`` and everything it imports: another project, or changed code, is another file."""
+    from briefing.imports import modules_reached
+
+    digest = files_digest(modules_reached((code,)))
+    name = hashlib.sha256(f"{context}\0{digest}\0{__version__}\0{project}".encode("utf-8", "surrogatepass"))
+    return cache_root() / kind / f"{name.hexdigest()}{suffix}"
+
+
 class DedupeMemory:
     """Dedupe's state (each text's MinHash values, band keys and the groups found) for one
     project, in one signed file per project and dedupe code: a run that only adds articles
     compares just those. Rewritten only when it changed; a damaged file is a miss."""
 
-    def __init__(self, project: str, root: Path | None = None) -> None:
+    def __init__(self, project: str) -> None:
         from briefing.dedupe import DedupeState
-        from briefing.imports import modules_reached
 
-        code = files_digest(modules_reached(("briefing.dedupe",)))
-        name = hashlib.sha256(f"{project}\0{code}\0{__version__}".encode("utf-8", "surrogatepass")).hexdigest()
-        self.folder = (root or cache_root()) / "dedupe"
-        self.path = self.folder / f"{name}.pickle"
+        self.path = project_file("dedupe", project, "briefing.dedupe", suffix=".pickle")
+        self.folder = self.path.parent
         stored = read_pickle(self.path)
         self.state = stored if isinstance(stored, DedupeState) else None
         self.texts = len(self.state.digests) if self.state else 0

@@ -197,16 +197,12 @@ def indexed_stories(corpus: Corpus, inputs: Inputs, facts: CorpusFacts):
     code) and by the inputs named, so two projects never share one; a damaged or torn index
     is rebuilt, and two runs at once take turns."""
     import fcntl
-    import hashlib
 
-    from briefing.cache import cache_root, files_digest
+    from briefing.cache import project_file
     from briefing.errors import StoryIndexError
-    from briefing.imports import modules_reached
     from briefing.stories import StoryIndex
 
-    named = project_name(inputs)
-    digest = hashlib.sha256(f"{corpus.context}\0{files_digest(modules_reached(('briefing.stories',)))}\0{named}".encode())
-    path = cache_root() / "stories" / f"{digest.hexdigest()}.json"
+    path = project_file("stories", project_name(inputs), "briefing.stories", context=corpus.context, suffix=".json")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = open(path.with_suffix(".lock"), "a")
@@ -238,6 +234,28 @@ and ``--since``. Keeping every sentence made a 1,000-article JSON brief 13 MB (9
 one-outlet sentences far down the stories) and its writing a third of a one-article rebuild."""
 
 
+@dataclass
+class StoryWork:
+    """One story on its way through ranking: its articles named by their place in it ("L0", ...),
+    the cache key, and its ranking once read back or made."""
+
+    group: object  # the stories stage's StoryGroup
+    members: list[Article]
+    local: dict[str, str]
+    config: object  # RankConfig
+    key: str | None
+    ranking: object = None  # rank.Ranking
+
+    def task(self, facts: Sequence[Fact]) -> tuple:
+        """What a worker ranks: the story's facts and articles under their local names."""
+        local = self.local
+        return (
+            [replace(fact, source=local[fact.source]) for fact in facts],
+            [replace(a, id=local[a.id], duplicate_of=local.get(a.duplicate_of or "")) for a in self.members],
+            self.config,
+        )
+
+
 RANK_ROUND = 200
 """Stories whose facts are read and ranked together (on the Dask engine, sent out together)."""
 
@@ -257,43 +275,34 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFac
     from briefing.rank import RankConfig, Ranking
 
     store = None
-    if options.cache:
+    if options.cache and corpus.context:
         from briefing.cache import RankingCache
 
         store = RankingCache()
-    if not corpus.context:
-        store = None
     articles_by_id = {article.id: article for article in corpus.articles}
     code = ranking_code()
-    work = []  # per story: its members, local names, config, cache key and the ranking when cached
+    work = []
     for group in groups:
         members = [articles_by_id[article_id] for article_id in group.articles]
         local = {article.id: f"L{number}" for number, article in enumerate(members)}
         config = RankConfig(as_of=newest_publication(members), claims_kept=STORY_CLAIMS)
         key = ranking_key(code, config, members, local, corpus.context) if store else None
-        work.append([group, members, local, config, key, store.get(key, Ranking) if store else None])
-
-    def task(group, members, local, config) -> tuple:
-        story_facts = unify_names(facts.of(group.articles), corpus.settings.aliases)
-        return (
-            [replace(fact, source=local[fact.source]) for fact in story_facts],
-            [replace(a, id=local[a.id], duplicate_of=local.get(a.duplicate_of or "")) for a in members],
-            config,
-        )
+        work.append(StoryWork(group, members, local, config, key, store.get(key, Ranking) if store else None))
 
     # Stories to rank go in rounds, so a cold build of a large corpus never holds every fact at once.
-    unranked = [entry for entry in work if entry[5] is None]
+    unranked = [story for story in work if story.ranking is None]
     for start in range(0, len(unranked), RANK_ROUND):
         round_ = unranked[start : start + RANK_ROUND]
-        rankings = rank_on_engine([task(*entry[:4]) for entry in round_], options, runner)
-        for entry, ranking in zip(round_, rankings):
-            entry[5] = ranking
+        tasks = [story.task(unify_names(facts.of(story.group.articles), corpus.settings.aliases)) for story in round_]
+        for story, ranking in zip(round_, rank_on_engine(tasks, options, runner)):
+            story.ranking = ranking
             if store:
-                store.put(entry[4], ranking)
+                store.put(story.key, ranking)
     ranked = [
-        RankedStory(group.id, group.headline, group.headline_is_title, group.articles, ranking.outlets,
-                    *with_sources(ranking, {name: article_id for article_id, name in local.items()}))
-        for group, _, local, _, _, ranking in work
+        RankedStory(story.group.id, story.group.headline, story.group.headline_is_title, story.group.articles,
+                    story.ranking.outlets,
+                    *with_sources(story.ranking, {name: article_id for article_id, name in story.local.items()}))
+        for story in work
     ]
     if store:
         store.prune()
@@ -533,36 +542,34 @@ def analyze_with_cache(
     if missing:
         todo = [articles[position] for position in missing]
         progress.stage("analysing", total=len(todo), unit="article")
-        streaming = leave_in_cache and store is not None and label is not None
         place = {article.id: position for position, article in enumerate(articles)}
+        written = [] if store and not label else None  # the model is named only once loaded: written after
 
-        def into_cache(batch: Sequence[Article], batch_facts) -> None:
-            """Each batch's facts straight to the cache, none kept: memory does not grow with the corpus."""
+        def take(batch: Sequence[Article], batch_facts) -> None:
+            """Each batch as it is done: to the cache, and left there (``leave_in_cache``) so that
+            memory does not grow with the corpus, or kept here too."""
             for article, facts in zip(batch, batch_facts):
-                key = article_key(article, context)
-                if store.put(key, facts):
+                key = article_key(article, context) if store and label else None
+                if key and store.put(key, facts) and leave_in_cache:
                     stored[article.id] = key
                     found[place[article.id]] = []
-                else:  # an unwritable cache: kept here instead
+                else:
                     found[place[article.id]] = [compact(fact) for fact in facts]
+                    if written is not None:
+                        written.append(article)
 
         analysis = runner.analyze(todo, settings, jobs=options.jobs or default_jobs(len(todo)), progress=progress,
-                                  each_batch=into_cache if streaming else None)
+                                  each_batch=take)
         timer.add("model", analysis.load_seconds)
         timer.add("analyze", analysis.analyze_seconds)
         timer.add("extract", analysis.extract_seconds)
-        if streaming:
+        label = label or analysis.model
+        if written:
+            context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
+            for article in written:
+                store.put(article_key(article, context), found[place[article.id]])
+        if store:
             store.prune()
-        else:
-            label = analysis.model
-            for position, facts in zip(missing, analysis.facts):
-                found[position] = [compact(fact) for fact in facts]
-        if store and not streaming:
-            with timer("cache write"):
-                context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
-                for article, facts in zip(todo, analysis.facts):
-                    store.put(article_key(article, context), facts)
-                store.prune()
     hits = len(articles) - len(missing)
     if store:
         log.info("analysis cache: %d of %d articles found", hits, len(articles))
