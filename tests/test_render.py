@@ -644,3 +644,20 @@ def test_markdown_escape_makes_any_text_render_as_itself(text):
     rendered = markdown_it.MarkdownIt("commonmark").render(markdown_escape(text))
     assert rendered.startswith("<p>") and rendered.endswith("</p>\n"), rendered
     assert html_module.unescape(rendered[3:-5]) == shown
+
+
+def test_a_printed_event_older_than_its_story_is_pointed_to_as_recalled_not_as_the_story():
+    """A story from 2022 that recalls a 2019 meeting: the 2019 date must not sit beside the
+    2022 story's headline as if that were what happened then."""
+    base = sample_brief()
+    story = next(story for story in base.stories if story.id == "T1")
+    claim = story.summary[0]
+    own = TimelineEntry(story.first_published, claim.text, ("S5",), story="T1", claim=claim.id)
+    older = TimelineEntry(date(2019, 6, 13), claim.text, ("S5",), story="T1", claim=claim.id)
+    for entry, recalled in ((own, False), (older, True)):
+        brief = dataclasses.replace(base, timeline=(entry,))
+        markdown = render_bytes(brief, "md").decode("utf-8")
+        html = render_bytes(brief, "html").decode("utf-8")
+        line = next(line for line in markdown.splitlines() if line.startswith(f"- {entry.date.day} "))
+        assert "(see the story)" in line  # the sentence is printed in the story: a pointer, not a repeat
+        assert ("recalled in" in line) is recalled and ("recalled in <a" in html) is recalled

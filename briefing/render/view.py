@@ -139,6 +139,7 @@ class TimelinePoint:
     refs: tuple[SourceEntry, ...]
     story: str | None = None  # Story.id
     claim: str | None = None  # Claim.id of the event
+    recalled: bool = False  # dated well before its story began: an earlier event its articles recall
 
 
 @dataclass(frozen=True)
@@ -272,12 +273,18 @@ def story_bars(stories: Iterable[StoryView], outlets_in_scope: int) -> tuple[Agr
     )
 
 
+RECALLED_AFTER_DAYS = 7
+"""An event more than a week older than its story's first article is one the story recalls (an
+earlier meeting, last year's vote), not the story's own: the timeline says so beside the pointer."""
+
+
 def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry], printed: frozenset[str] = frozenset()) -> TimelineChart:
     """Place each timeline entry on a date axis; entries too close to tell apart
     stack in lanes so their markers never overlap. Events of one story on one day
     whose sentences the brief already prints are one entry (shown as a pointer to the
     story), with all their sources."""
     entries = folded_events(sorted(brief.timeline, key=lambda entry: entry.date), printed)
+    began = {story.id: story.first_published for story in brief.stories}
     if not entries:
         return TimelineChart(None, None, (), 0)
     start, end = entries[0].date, entries[-1].date
@@ -302,7 +309,9 @@ def timeline_chart(brief: Brief, by_id: dict[str, SourceEntry], printed: frozens
             sorted({by_id[s] for s in entry.sources if s in by_id}, key=_number)
         )
         points.append(
-            TimelinePoint(number, entry.date, entry.text, position, lane, refs, entry.story, entry.claim)
+            TimelinePoint(number, entry.date, entry.text, position, lane, refs, entry.story, entry.claim,
+                          recalled=bool(began.get(entry.story))
+                          and (began[entry.story] - entry.date).days > RECALLED_AFTER_DAYS)
         )
     return TimelineChart(
         start, end, tuple(points), len(lane_ends), axis_ticks(start, end)
