@@ -661,3 +661,31 @@ def test_a_printed_event_older_than_its_story_is_pointed_to_as_recalled_not_as_t
         line = next(line for line in markdown.splitlines() if line.startswith(f"- {entry.date.day} "))
         assert "(see the story)" in line  # the sentence is printed in the story: a pointer, not a repeat
         assert ("recalled in" in line) is recalled and ("recalled in <a" in html) is recalled
+
+
+def test_the_web_page_lists_each_other_wording_once_and_never_the_printed_line_again():
+    from briefing.model import Support
+
+    base = sample_brief()
+    story = base.stories[0]
+    claim = story.summary[0]
+    other = "Officials said, in other words, the same thing happened."
+    support = (Support("S1", claim.text), Support("S2", claim.text), Support("S3", other), Support("S4", other))
+
+    def page(supports) -> str:
+        changed = dataclasses.replace(claim, support=supports)
+        stories = (dataclasses.replace(story, summary=(changed, *story.summary[1:])), *base.stories[1:])
+        summary = tuple(changed if point.id == claim.id else point for point in base.summary)
+        return render_bytes(dataclasses.replace(base, stories=stories, summary=summary), "html").decode("utf-8")
+
+    import re
+
+    def blocks(page_text: str) -> list[str]:
+        return re.findall(r'<details class="support">.*?</details>', page_text, re.S)
+
+    printed = f"<q>{html_module.escape(claim.text, quote=False)}</q>"
+    (details,) = [block for block in blocks(page(support)) if html_module.escape(other, quote=False) in block]
+    assert details.count(f"<q>{html_module.escape(other, quote=False)}</q>") == 1  # once, for both sources
+    assert 'href="#src-S3"' in details and 'href="#src-S4"' in details
+    assert printed not in details  # the printed line is not quoted again
+    assert not any(printed in block for block in blocks(page(support[:2])))
