@@ -104,6 +104,13 @@ def story_of(stories, article_id: str) -> str:
     return next(story.id for story in stories if article_id in story.articles)
 
 
+def story_by_file(folder: Path) -> dict[str, str]:
+    """File name -> the id of the story its article went to, for a folder built from scratch."""
+    corpus = read_corpus([folder])
+    stories = find_stories(corpus.articles, corpus.facts)
+    return {name: story_of(stories, article_id) for name, article_id in by_file(corpus).items()}
+
+
 def test_two_unrelated_events_are_two_stories(corpus):
     stories = find_stories(corpus.articles, corpus.facts)
     ids = by_file(corpus)
@@ -151,11 +158,9 @@ def test_the_same_people_a_year_later_are_a_new_story(tmp_path: Path):
           published=date(2025, 5, 5))
     write(tmp_path, "reaction.md", PIPELINE_FOLLOW_UP, title="Investors cheer", outlet="Meridian Post",
           published=date(2024, 5, 7))
-    corpus = read_corpus([tmp_path])
-    stories = find_stories(corpus.articles, corpus.facts)
-    ids = by_file(corpus)
-    assert story_of(stories, ids["deal.md"]) == story_of(stories, ids["reaction.md"])
-    assert story_of(stories, ids["opens.md"]) != story_of(stories, ids["deal.md"])
+    story = story_by_file(tmp_path)
+    assert story["deal.md"] == story["reaction.md"]
+    assert story["opens.md"] != story["deal.md"]
 
 
 # The index that persists
@@ -358,12 +363,10 @@ def test_the_same_two_countries_on_another_event_are_another_story(tmp_path: Pat
           published=date(2024, 5, 8))
     write(tmp_path, "villagers.md", BORDER_CLASH_FOLLOW_UP, title="Villagers flee", outlet="Evening Courier",
           published=date(2024, 5, 9))
-    corpus = read_corpus([tmp_path])
-    stories = find_stories(corpus.articles, corpus.facts)
-    ids = by_file(corpus)
-    assert story_of(stories, ids["deal.md"]) == story_of(stories, ids["reaction.md"])
-    assert story_of(stories, ids["clash.md"]) == story_of(stories, ids["villagers.md"])
-    assert story_of(stories, ids["deal.md"]) != story_of(stories, ids["clash.md"])
+    story = story_by_file(tmp_path)
+    assert story["deal.md"] == story["reaction.md"]
+    assert story["clash.md"] == story["villagers.md"]
+    assert story["deal.md"] != story["clash.md"]
 
 
 def test_names_and_demonyms_are_left_out_of_the_lemmas():
