@@ -326,6 +326,35 @@ class RankingCache(ShardedEntries):
     FOLDER, SUFFIX, KEPT = "rankings", RANKING_SUFFIX, KEPT_RANKINGS
 
 
+class ProjectRankings:
+    """The ranked stories of one project's last run, their claims already citing the corpus's
+    article ids, in one signed file: a run that adds one article to 10,000 reads one file
+    instead of an entry per story (1,000 of them: 0.5 s) and re-cites no claim of a story it
+    did not touch (0.5 s of copying). An entry counts only for the same ranking key and the
+    same article ids in the same order; ``save`` keeps just this run's stories."""
+
+    def __init__(self, project: str, context: str) -> None:
+        self.path = project_file("rankings", project, "briefing.rank", context=context, suffix=".pickle")
+        stored = read_pickle(self.path)
+        self.last: dict = stored if isinstance(stored, dict) else {}
+        self.now: dict = {}
+
+    def get(self, key: str, article_ids: tuple[str, ...]) -> object | None:
+        entry = self.last.get(key)
+        if not isinstance(entry, tuple) or len(entry) != 2 or entry[0] != article_ids:
+            return None
+        self.now[key] = entry
+        return entry[1]
+
+    def put(self, key: str, article_ids: tuple[str, ...], ranked: object) -> None:
+        self.now[key] = (article_ids, ranked)
+
+    def save(self) -> None:
+        """Written only when this run's stories are not exactly the last run's."""
+        if self.now.keys() != self.last.keys() or any(self.now[key] is not self.last[key] for key in self.now):
+            write_pickle(self.path, self.now, self.path.parent)
+
+
 class ReadCache(ShardedEntries):
     """One input file as read and cleaned, by its path, size, times and inode, the day (cleaning
     drops dates after it) and the reading code: a daily run over a folder parses only the files

@@ -160,7 +160,8 @@ def build_on(runner, inputs: Inputs, options: BuildOptions, *, stdin, today: dat
     progress.stage("ranking")
     with timer("rank"):
         as_of = options.as_of or newest_publication(corpus.articles) or (today or date.today())
-        ranked = rank_stories(groups, corpus, options, facts, runner)
+        ranked = rank_stories(groups, corpus, options, facts, runner,
+                              project=project_name(inputs) if options.cache else None)
     with timer("compose"):
         from briefing.compose import compose
 
@@ -237,7 +238,8 @@ one-outlet sentences far down the stories) and its writing a third of a one-arti
 @dataclass
 class StoryWork:
     """One story on its way through ranking: its articles named by their place in it ("L0", ...),
-    the cache key, and its ranking once read back or made."""
+    the cache key, its ranking once read back or made, and what the brief gets of it (outlets,
+    claims and divergences citing the corpus's article ids)."""
 
     group: object  # the stories stage's StoryGroup
     members: list[Article]
@@ -245,6 +247,7 @@ class StoryWork:
     config: object  # RankConfig
     key: str | None
     ranking: object = None  # rank.Ranking
+    cited: tuple | None = None  # (outlets, claims, divergences)
 
     def task(self, facts: Sequence[Fact]) -> tuple:
         """What a worker ranks: the story's facts and articles under their local names."""
@@ -255,30 +258,37 @@ class StoryWork:
             self.config,
         )
 
+    def cite(self) -> tuple:
+        """The ranking with the corpus's article ids put back."""
+        source_of = {name: article_id for article_id, name in self.local.items()}
+        return (self.ranking.outlets, *with_sources(self.ranking, source_of))
+
 
 RANK_ROUND = 200
 """Stories whose facts are read and ranked together (on the Dask engine, sent out together)."""
 
 
-def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFacts, runner=None) -> list:
+def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFacts, runner=None,
+                 project: str | None = None) -> list:
     """Claims formed and ranked inside each story, so two stories never share one.
 
     A lone surname becomes the full name the story's other articles give ("Khan" is
     "Imran Khan" there), never one from an unrelated story. A story is ranked against
     its own newest article (recency only orders claims inside it, so the brief's as-of
     date changes nothing here), which makes its ranking depend on its articles alone:
-    a story no new article joined is read back from the ranking cache, and its facts
-    are never read.
+    a story no new article joined comes back from the ``project``'s last run (or the
+    ranking cache), and its facts are never read.
     """
     from briefing.compose import RankedStory
     from briefing.entities import unify_names
     from briefing.rank import RankConfig, Ranking
 
-    store = None
+    store = last_run = None
     if options.cache and corpus.context:
-        from briefing.cache import RankingCache
+        from briefing.cache import ProjectRankings, RankingCache
 
         store = RankingCache()
+        last_run = ProjectRankings(project, corpus.context) if project is not None else None
     articles_by_id = {article.id: article for article in corpus.articles}
     code = ranking_code()
     work = []
@@ -286,11 +296,15 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFac
         members = [articles_by_id[article_id] for article_id in group.articles]
         local = {article.id: f"L{number}" for number, article in enumerate(members)}
         config = RankConfig(as_of=newest_publication(members), claims_kept=STORY_CLAIMS)
-        key = ranking_key(code, config, members, local, corpus.context) if store else None
-        work.append(StoryWork(group, members, local, config, key, store.get(key, Ranking) if store else None))
+        story = StoryWork(group, members, local, config, ranking_key(code, config, members, local, corpus.context)
+                          if store else None)
+        story.cited = last_run.get(story.key, tuple(group.articles)) if last_run else None
+        if story.cited is None and store:
+            story.ranking = store.get(story.key, Ranking)
+        work.append(story)
 
     # Stories to rank go in rounds, so a cold build of a large corpus never holds every fact at once.
-    unranked = [story for story in work if story.ranking is None]
+    unranked = [story for story in work if story.cited is None and story.ranking is None]
     for start in range(0, len(unranked), RANK_ROUND):
         round_ = unranked[start : start + RANK_ROUND]
         tasks = [story.task(unify_names(facts.of(story.group.articles), corpus.settings.aliases)) for story in round_]
@@ -298,14 +312,17 @@ def rank_stories(groups, corpus: Corpus, options: BuildOptions, facts: CorpusFac
             story.ranking = ranking
             if store:
                 store.put(story.key, ranking)
-    ranked = [
-        RankedStory(story.group.id, story.group.headline, story.group.headline_is_title, story.group.articles,
-                    story.ranking.outlets,
-                    *with_sources(story.ranking, {name: article_id for article_id, name in story.local.items()}))
-        for story in work
-    ]
+    for story in work:
+        if story.cited is None:
+            story.cited = story.cite()
+            if last_run:
+                last_run.put(story.key, tuple(story.group.articles), story.cited)
+    ranked = [RankedStory(story.group.id, story.group.headline, story.group.headline_is_title, story.group.articles,
+                          *story.cited) for story in work]
     if store:
         store.prune()
+    if last_run:
+        last_run.save()
     return ranked
 
 

@@ -512,6 +512,31 @@ def test_only_the_story_an_article_joins_is_ranked_again(cache_dir: Path, corpus
     assert brief_to_dict(fresh)["stories"] == brief_to_dict(second)["stories"]  # the cache changes nothing
 
 
+def test_a_projects_stories_come_back_from_its_last_run_in_one_file(cache_dir: Path, corpus_dir: Path):
+    import briefing.rank
+    from briefing.jsonform import brief_to_dict
+    from briefing.pipeline import build
+
+    first = build([corpus_dir])
+    for shard in (cache_dir / "rankings").rglob("*.ranking"):
+        shard.unlink()  # only the project's file of its last run's stories is left
+    (corpus_dir / "d-ledger.txt").write_text(
+        "title: Second day of border clashes\noutlet: Steppe Ledger\ndate: 2024-03-07\n---\n"
+        "Two soldiers were killed in a clash on the Ashar Valley border, the defence ministry said on Wednesday. "
+        "Sarkand again accused Tarvia of shelling a village near the border.\n",
+        encoding="utf-8",
+    )
+    ranked = []
+    real = briefing.rank.rank_story
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(briefing.rank, "rank_story", lambda *a, **k: ranked.append(1) or real(*a, **k))
+        second = build([corpus_dir])
+    assert len(ranked) == 1 < len(first.stories)  # the story the article joined; the rest from the last run
+    assert len(list((cache_dir / "rankings").rglob("*.ranking"))) == 1
+    fresh = build([corpus_dir], cache=False)
+    assert brief_to_dict(fresh)["stories"] == brief_to_dict(second)["stories"]
+
+
 def test_a_file_unchanged_since_the_last_run_is_not_read_again_and_an_edited_one_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ):
