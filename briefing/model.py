@@ -8,6 +8,7 @@ produced; a stage that refines an object returns a new one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Literal
 
@@ -44,7 +45,12 @@ class Article:
 
     @property
     def words(self) -> int:
-        return len(self.text.split())
+        return word_count(self.text)
+
+
+@lru_cache(maxsize=65536)  # a build asks once per article; a watching process again for each rebuild
+def word_count(text: str) -> int:
+    return len(text.split())
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,7 @@ def indexed_stories(corpus: Corpus, inputs: Inputs, facts: CorpusFacts):
     is rebuilt, and two runs at once take turns."""
     import fcntl
 
-    from briefing.cache import project_file
+    from briefing.cache import project_file, read_project_file, remember_written
     from briefing.errors import StoryIndexError
     from briefing.stories import StoryIndex
 
@@ -217,13 +217,15 @@ def indexed_stories(corpus: Corpus, inputs: Inputs, facts: CorpusFacts):
         index = StoryIndex()
         if path.exists():
             try:
-                index = StoryIndex.load(path)
+                index = read_project_file(path, StoryIndex.load)
             except StoryIndexError as error:
                 log.warning("%s; the story index is rebuilt", error)
         index.add(corpus.articles, facts.each(article.id for article in index.unplaced(corpus.articles)))
         try:
             index.save(path)
+            remember_written(path, index, True)
         except StoryIndexError as error:
+            remember_written(path, index, False)
             log.warning("%s", error)
         log.info("story index: %d stories, %d changed by this run", len(index), len(index.changed))
         return index.stories(corpus.articles)

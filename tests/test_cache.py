@@ -242,6 +242,24 @@ def test_pruning_removes_the_least_recently_used_entries_first(tmp_path: Path):
     assert store.get(keys[5], "S1") is None
 
 
+def test_pruning_walks_the_folder_only_when_the_bound_may_have_been_crossed(tmp_path: Path, monkeypatch):
+    store = FactCache(tmp_path, max_bytes=10**9)
+    store.put("aa" * 32, [sample_fact()] * 10)
+    assert store.prune() == 0  # the first prune walks and notes the size found
+    entry_size = store.path("aa" * 32).stat().st_size
+    walks = []
+    real = FactCache.walk_and_prune
+    monkeypatch.setattr(FactCache, "walk_and_prune", lambda self: walks.append(1) or real(self))
+    later = FactCache(tmp_path, max_bytes=entry_size * 2)
+    later.put("bb" * 32, [sample_fact()] * 10)
+    assert later.prune() == 0 and walks == []  # two entries fit: no walk
+    assert int((tmp_path / "facts" / "size").read_text()) == 2 * entry_size
+    last = FactCache(tmp_path, max_bytes=entry_size * 2)
+    last.put("cc" * 32, [sample_fact()] * 10)
+    assert last.prune() == 1 and walks == [1]  # a third would not: walked, the oldest removed
+    assert sum(1 for _ in (tmp_path / "facts").glob("*/*.facts")) == 2
+
+
 def test_reading_an_entry_makes_it_recent(tmp_path: Path):
     store = FactCache(tmp_path, max_bytes=10**9)
     old, new = "aa" * 32, "bb" * 32
