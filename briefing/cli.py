@@ -186,6 +186,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-f", "--formats", type=parse_formats, metavar="LIST",
                        help=f"comma-separated output formats (default: {','.join(DEFAULT_FORMATS)}; "
                             "'briefing formats' lists them)")
+    build.add_argument("--watch", action="store_true",
+                       help="stay running and build again whenever a file under the inputs changes (Ctrl-C stops)")
     add_render_options(build)
     build.set_defaults(run=run_build)
 
@@ -466,23 +468,35 @@ def check_stdout_format(formats: tuple[str, ...]) -> str:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from briefing.pipeline import build
-
-    from briefing.render import RENDERERS, output_path, render, render_bytes
-
     stdout_format = check_stdout_format(args.formats) if args.output == STDOUT else None
     options = render_options(args)  # fail on a bad option before the slow work
     if args.output != STDOUT and args.output.exists() and not args.output.is_dir():
         raise BriefingError(f"{args.output}: cannot write: not a folder")
-    brief = build(args.inputs, build_options(args), stdin=stdin_of(args), progress=args.progress)
-    if args.since == "auto":
-        brief = since_newest(brief, args.output)
+    if args.watch:
+        return watch_build(args, options)
+    brief = build_brief(args)
     if stdout_format:
+        from briefing.render import render_bytes
+
         args.progress.stage(f"rendering {stdout_format}")
         content = render_bytes(brief, stdout_format, options=options)
         args.progress.close()
         emit(content)
         return 0
+    write_outputs(args, brief, options)
+    return 0
+
+
+def build_brief(args: argparse.Namespace):
+    from briefing.pipeline import build
+
+    brief = build(args.inputs, build_options(args), stdin=stdin_of(args), progress=args.progress)
+    return since_newest(brief, args.output) if args.since == "auto" else brief
+
+
+def write_outputs(args: argparse.Namespace, brief, options) -> None:
+    from briefing.render import RENDERERS, output_path, render
+
     for name in args.formats:
         # a format and its parts: email means the inlined HTML and a draft .eml beside it (DESIGN.md)
         for written in RENDERERS.written_with(name):
@@ -490,7 +504,52 @@ def run_build(args: argparse.Namespace) -> int:
             path = render(brief, written, output_path(brief, args.output, written), options=options)
             args.progress.close()
             emit(str(path))
+    sys.stdout.flush()
+
+
+def watch_build(args: argparse.Namespace, options) -> int:
+    """``--watch``: build, then build again after each change under the inputs, until Ctrl-C.
+    A rebuild that fails (no readable article left, say) is reported and the watch goes on."""
+    import time
+
+    from briefing.cache import cache_root, keep_articles
+    from briefing.watch import changes, files_under, watched_paths
+
+    if args.output == STDOUT:
+        raise BriefingError("--watch: -o - writes one brief; give -o a folder")
+    paths = watched_paths(args.inputs)
+    keep_articles()
+    ignored = (args.output, cache_root())
+    before = files_under(paths, ignored)
+    write_outputs(args, build_brief(args), options)
+    ready_for_articles(build_options(args))
+
+    def ready() -> None:
+        if not args.quiet:
+            print(f"watching {', '.join(map(str, paths))} (Ctrl-C stops)", file=sys.stderr, flush=True)
+
+    try:
+        for changed in changes(paths, before=before, ignored=ignored, ready=ready):
+            started = time.time()
+            try:
+                write_outputs(args, build_brief(args), options)
+            except BriefingError as error:
+                print(f"error: {one_line(str(error))}", file=sys.stderr, flush=True)
+                continue
+            log.info("rebuilt after %d changed file(s) in %.2f s", len(changed), time.time() - started)
+    except KeyboardInterrupt:  # Ctrl-C during a rebuild: every output is written whole or not at all
+        pass
     return 0
+
+
+def ready_for_articles(options) -> None:
+    """What the first new article needs, loaded while nothing is waiting: the model (a build
+    whose facts all came from the cache never loaded it) and ranking's libraries."""
+    import briefing.rank  # noqa: F401  (scikit-learn)
+    from briefing.engine import loaded_model
+
+    if options.engine == "local":
+        loaded_model(options.model, join_quotes=options.join_quotes)
 
 
 def since_newest(brief, folder: Path):

@@ -1,0 +1,118 @@
+"""``briefing build --watch``: a running process rebuilds the brief when articles arrive."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from briefing.errors import BriefingError
+from briefing.watch import watched_paths
+
+WAIT = 120  # seconds: a rebuild takes well under one; the first build loads the model
+
+LATE_ARTICLE = (
+    "---\ntitle: Pipeline flows resume\noutlet: Night Desk\ndate: 2024-03-09\n---\n\n"
+    "Gas flows through the Tarvia pipeline resumed on Saturday after a two-day halt, the operator said.\n"
+)
+
+
+class Watching:
+    """``briefing build --watch`` in a subprocess, its stdout and stderr read line by line."""
+
+    def __init__(self, folder: Path, out: Path, cache: Path) -> None:
+        env = dict(os.environ, BRIEFING_CACHE_DIR=str(cache), PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "briefing", "build", str(folder), "-o", str(out), "-f", "json", "--watch"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
+        for name, stream in (("out", self.process.stdout), ("err", self.process.stderr)):
+            threading.Thread(target=self._pump, args=(name, stream), daemon=True).start()
+        self.stderr: list[str] = []
+
+    def _pump(self, name: str, stream) -> None:
+        for line in stream:
+            self.lines.put((name, line.rstrip("\n")))
+
+    def next_output(self) -> str:
+        """The next path written to stdout (stderr lines on the way are kept)."""
+        while True:
+            name, line = self.lines.get(timeout=WAIT)
+            if name == "out":
+                return line
+            self.stderr.append(line)
+
+    def wait_for_stderr(self, text: str) -> str:
+        while True:
+            name, line = self.lines.get(timeout=WAIT)
+            if name == "err":
+                self.stderr.append(line)
+                if text in line:
+                    return line
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=WAIT)
+        while not self.lines.empty():
+            name, line = self.lines.get()
+            if name == "err":
+                self.stderr.append(line)
+        return code
+
+
+def test_an_article_dropped_into_the_folder_is_in_the_brief_within_one_rebuild(examples_dir: Path, tmp_path: Path):
+    folder = tmp_path / "in"
+    shutil.copytree(examples_dir, folder)
+    out = tmp_path / "in" / "out"  # the outputs inside the watched folder must not set off rebuilds
+    watching = Watching(folder, out, tmp_path / "cache")
+    try:
+        first = json.loads(Path(watching.next_output()).read_text(encoding="utf-8"))
+        watching.wait_for_stderr("watching")
+        (folder / "zz-late.md").write_text(LATE_ARTICLE, encoding="utf-8")
+        second = json.loads(Path(watching.next_output()).read_text(encoding="utf-8"))
+        assert len(second["sources"]) == len(first["sources"]) + 1
+        [late] = [source["id"] for source in second["sources"] if source["outlet"] == "Night Desk"]
+        assert any(late in story["sources"] for story in second["stories"])  # placed in a story
+        # Every article taken away: one error line, and the watch goes on.
+        for path in folder.iterdir():
+            if path.is_file():
+                path.unlink()
+        assert "no readable article" in watching.wait_for_stderr("error:")
+        (folder / "zz-late.md").write_text(LATE_ARTICLE, encoding="utf-8")
+        third = json.loads(Path(watching.next_output()).read_text(encoding="utf-8"))
+        assert [source["outlet"] for source in third["sources"]] == ["Night Desk"]
+    finally:
+        code = watching.stop()
+    assert code == 0  # Ctrl-C is how a watch ends
+    assert not any("Traceback" in line for line in watching.stderr)
+
+
+def test_what_cannot_be_watched_is_refused_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from briefing.cli import main
+
+    with pytest.raises(BriefingError, match="standard input"):
+        watched_paths(["-"])
+    with pytest.raises(BriefingError, match="no local file or folder"):
+        watched_paths(["https://news.example.org/feed.xml"])
+    assert main(["build", "-", "--watch", "-o", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "error: --watch: standard input (-) is read once; name files or folders to watch"]
+
+
+def test_a_file_or_glob_is_watched_through_its_folder(tmp_path: Path):
+    (tmp_path / "desk").mkdir()
+    article = tmp_path / "desk" / "a.txt"
+    article.write_text("x", encoding="utf-8")
+    assert watched_paths([str(article)]) == (tmp_path / "desk",)
+    assert watched_paths([str(tmp_path / "desk" / "*.txt"), str(tmp_path / "desk")]) == (tmp_path / "desk",)
+    assert watched_paths([str(tmp_path / "*" / "*.md")]) == (tmp_path,)
