@@ -543,13 +543,16 @@ def watch_build(args: argparse.Namespace, options) -> int:
 
 
 def ready_for_articles(options) -> None:
-    """What the first new article needs, loaded while nothing is waiting: the model (a build
-    whose facts all came from the cache never loaded it) and ranking's libraries."""
+    """What the first new article needs, loaded while nothing is waiting: the model and the
+    theme matchers (a build whose facts all came from the cache made neither) and ranking's
+    libraries."""
     import briefing.rank  # noqa: F401  (scikit-learn)
-    from briefing.engine import loaded_model
 
     if options.engine == "local":
-        loaded_model(options.model, join_quotes=options.join_quotes)
+        from briefing.engine import extractor_for
+        from briefing.pipeline import analysis_settings
+
+        extractor_for(analysis_settings(options))
 
 
 def since_newest(brief, folder: Path):

@@ -428,9 +428,7 @@ def read_corpus(
     after reading runs. ``leave_in_cache``: facts the analysis cache holds are not read
     (``Corpus.stored`` says where they are; ``CorpusFacts`` reads them when needed).
     """
-    from briefing.engine import AnalysisSettings, open_engine
-    from briefing.entities import load_aliases
-    from briefing.themes import load_taxonomy
+    from briefing.engine import open_engine
 
     options = options_from(options, changes)
     if isinstance(inputs, (str, os.PathLike)):
@@ -439,8 +437,8 @@ def read_corpus(
     timer = StageTimer()
     # Options are checked before the slow work, so a typo fails at once.
     with timer("load"):
-        taxonomy = load_taxonomy(options.themes, replace=options.replace_themes)
-        settings = AnalysisSettings(options.model, taxonomy, load_aliases(options.aliases), options.join_quotes)
+        settings = analysis_settings(options)
+        taxonomy = settings.taxonomy
         owned = runner is None
         runner = open_engine(options.engine, scheduler=options.scheduler) if owned else runner
     with runner if owned else nullcontext(runner):
@@ -495,6 +493,16 @@ def read_corpus(
         settings=settings,
         stored=stored,
     )
+
+
+def analysis_settings(options: BuildOptions):
+    """What analysis is run with: the model named, the taxonomy, the aliases."""
+    from briefing.engine import AnalysisSettings
+    from briefing.entities import load_aliases
+    from briefing.themes import load_taxonomy
+
+    taxonomy = load_taxonomy(options.themes, replace=options.replace_themes)
+    return AnalysisSettings(options.model, taxonomy, load_aliases(options.aliases), options.join_quotes)
 
 
 def dedupe_remembering(articles: Sequence[Article], inputs: Inputs | None) -> tuple[Article, ...]:

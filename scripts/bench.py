@@ -185,6 +185,52 @@ def measure(label: str, command: list[str], *, articles: int, limit: float, env:
     return run
 
 
+def watched_addition(label: str, command: list[str], folder: Path, row: dict, *, articles: int, limit: float,
+                     env: dict) -> Run:
+    """``briefing build --watch``: once it says it is watching, one article is dropped into the
+    folder; the time is from that file's writing to the new brief's path on stdout (the brief
+    is then on disk). Peak RSS is the watching process's at the end."""
+    import queue
+    import signal
+    import threading
+
+    import psutil
+
+    print(f"-- {label} ...", file=sys.stderr, flush=True)
+    process = subprocess.Popen([*command, "--watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **env}, start_new_session=True)
+    lines: queue.Queue = queue.Queue()
+    for name, stream in (("out", process.stdout), ("err", process.stderr)):
+        threading.Thread(target=lambda n=name, s=stream: [lines.put((n, line)) for line in s], daemon=True).start()
+    stderr: list[str] = []
+
+    def wait_for(kind: str, text: str = "") -> None:
+        deadline = time.perf_counter() + limit
+        while True:
+            name, line = lines.get(timeout=max(deadline - time.perf_counter(), 0.01))
+            if name == "err":
+                stderr.append(line)
+            if name == kind and text in line:
+                return
+
+    seconds, note = None, ""
+    try:
+        wait_for("err", "watching")
+        started = time.perf_counter()
+        (folder / "articles-extra-watched.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+        wait_for("out")
+        seconds = time.perf_counter() - started
+        peak = resident(psutil.Process(process.pid)) / 2**20
+    except queue.Empty:
+        note, peak = f"over limit ({limit:.0f} s)", 0.0
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+    run = Run(label, seconds, peak, articles, note=note, stderr="".join(stderr))
+    print(f"   {f'{seconds:.2f} s' if seconds else note}", file=sys.stderr, flush=True)
+    return run
+
+
 def resident(process) -> int:
     """Proportional set size where the system reports it: forked workers share the model's pages,
     and summing their plain RSS would count those pages once per worker."""
@@ -362,12 +408,18 @@ def main() -> int:
         hundred = measure("briefing build, warm cache, 100 more articles added", build, articles=n + 101,
                           limit=args.limit, env=cache_env)
         findings["hundred"] = f"{hundred.seconds or 0:.3f}"
+        # The same, in a process that stays: `--watch` keeps the model, the libraries and the
+        # project's state loaded, and rebuilds when the article arrives.
+        rows = corpus_rows(n + 102)
+        watched = watched_addition("briefing build --watch: one more article dropped in, until the brief is on disk",
+                                   [a for a in build if a != "-v"], corpus, rows[n + 101], articles=n + 102,
+                                   limit=args.limit, env=cache_env)
         # What any build that analyses one article pays before doing anything: Python, the
         # libraries of the stages (spaCy, scikit-learn, SciPy, datasketch) and the model.
         floor = measure("start-up floor: import the stages, load the model (no article)",
                         python_snippet(STARTUP_FLOOR), articles=0, limit=args.limit)
         findings["floor"] = f"{floor.seconds or 0:.3f}"
-        runs += [run for run in (cold, warm, added, hundred, floor, one_job) if run]
+        runs += [run for run in (cold, warm, added, hundred, watched, floor, one_job) if run]
         copies = copies_marked(work / "out")
         if copies is not None:
             findings["copies"] = str(copies)
@@ -434,7 +486,8 @@ def main() -> int:
                           articles=0, limit=args.limit, env=cache_env)
 
         findings["load"] = f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
-        lines = report(n, runs, raw, cold, warm, added, lexrank, scale, dask_runs, help_seconds, pdf, findings)
+        lines = report(n, runs, raw, cold, warm, added, watched, lexrank, scale, dask_runs, help_seconds, pdf,
+                       findings)
         text = "\n".join(lines) + "\n"
         print(text)
         OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -446,7 +499,8 @@ def main() -> int:
     return 0
 
 
-def report(n, runs, raw, cold, warm, added, lexrank, scale, dask_runs, help_seconds, pdf, findings) -> list[str]:
+def report(n, runs, raw, cold, warm, added, watched, lexrank, scale, dask_runs, help_seconds, pdf,
+           findings) -> list[str]:
     lines = [f"# briefing benchmark: {n} articles", "",
              f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}. "
              "Wall time is each subprocess's whole life (start-up and model load included); "
@@ -503,7 +557,12 @@ def report(n, runs, raw, cold, warm, added, lexrank, scale, dask_runs, help_seco
                    f"{floor:.1f} s = {floor / added.seconds:.0%} of the one-article run; 20x needs "
                    f"{cold.seconds / 20:.1f} s in all", "no target")
         if n >= 10000:
-            target(f"one article added to {n}: under 3 s wall", f"{added.seconds:.1f} s", added.seconds < 3)
+            target(f"one article added to {n}: under 3 s wall, a new process", f"{added.seconds:.1f} s",
+                   added.seconds < 3)
+    if watched is not None:
+        target(f"one article added to {n}: under 3 s wall, `build --watch` (file written to brief on disk)",
+               f"{watched.seconds:.2f} s" if watched.seconds else watched.note,
+               bool(watched.seconds and watched.seconds < 3) if n >= 10000 else "the target is set for 10,000")
     hundred = float(findings.get("hundred", 0) or 0)
     if hundred and cold.seconds:
         share = hundred / cold.seconds
