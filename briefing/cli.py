@@ -487,11 +487,20 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_brief(args: argparse.Namespace):
+def build_brief(args: argparse.Namespace, previous=None):
+    """The brief, marked against the earlier one ``--since`` names; ``previous`` (``--watch``):
+    against that one, loaded once, whatever the output folder holds by now."""
     from briefing.pipeline import build
+    from briefing.since import mark_changes
 
-    brief = build(args.inputs, build_options(args), stdin=stdin_of(args), progress=args.progress)
-    return since_newest(brief, args.output) if args.since == "auto" else brief
+    options = build_options(args)
+    if previous is not None or args.watch:
+        brief = build(args.inputs, options.replace(since=None), stdin=stdin_of(args), progress=args.progress)
+        return mark_changes(brief, previous) if previous is not None else brief
+    brief = build(args.inputs, options, stdin=stdin_of(args), progress=args.progress)
+    if args.since == "auto" and (previous := earlier_brief(args, brief)) is not None:
+        return mark_changes(brief, previous)
+    return brief
 
 
 def write_outputs(args: argparse.Namespace, brief, options) -> None:
@@ -521,7 +530,13 @@ def watch_build(args: argparse.Namespace, options) -> int:
     keep_articles()
     ignored = (args.output, cache_root())
     before = files_under(paths, ignored)
-    write_outputs(args, build_brief(args), options)
+    previous = earlier_brief(args, None) if args.since and args.since != "auto" else None  # a bad file fails first
+    brief = build_brief(args)
+    if args.since == "auto":
+        # Read once, before this watch writes its first brief (which may take the earlier one's
+        # name): every rebuild says what is new since the same earlier brief.
+        previous = earlier_brief(args, brief)
+    write_outputs(args, marked_against(brief, previous), options)
     ready_for_articles(build_options(args))
 
     def ready() -> None:
@@ -532,7 +547,7 @@ def watch_build(args: argparse.Namespace, options) -> int:
         for changed in changes(paths, before=before, ignored=ignored, ready=ready):
             started = time.time()
             try:
-                write_outputs(args, build_brief(args), options)
+                write_outputs(args, build_brief(args, previous), options)
             except BriefingError as error:
                 print(f"error: {one_line(str(error))}", file=sys.stderr, flush=True)
                 continue
@@ -540,6 +555,12 @@ def watch_build(args: argparse.Namespace, options) -> int:
     except KeyboardInterrupt:  # Ctrl-C during a rebuild: every output is written whole or not at all
         pass
     return 0
+
+
+def marked_against(brief, previous):
+    from briefing.since import mark_changes
+
+    return mark_changes(brief, previous) if previous is not None else brief
 
 
 def ready_for_articles(options) -> None:
@@ -555,17 +576,22 @@ def ready_for_articles(options) -> None:
         extractor_for(analysis_settings(options))
 
 
-def since_newest(brief, folder: Path):
-    """``--since auto``: compare with the newest JSON brief of the same title in ``folder``, if any."""
+def earlier_brief(args: argparse.Namespace, brief):
+    """What ``--since`` compares with, loaded: the file it names, or (``auto``) the newest JSON
+    brief of the same title in the output folder, if any."""
     from briefing.render.files import slugify
-    from briefing.since import load_previous, mark_changes, newest_brief
+    from briefing.since import load_previous, newest_brief
 
-    previous = newest_brief(Path(folder), slugify(brief.title))
+    if not args.since:
+        return None
+    if args.since != "auto":
+        return load_previous(args.since)
+    previous = newest_brief(Path(args.output), slugify(brief.title))
     if previous is None:
-        log.warning("--since auto: no earlier brief named *-%s.json in %s", slugify(brief.title), folder)
-        return brief
+        log.warning("--since auto: no earlier brief named *-%s.json in %s", slugify(brief.title), args.output)
+        return None
     log.info("--since auto: comparing with %s", previous)
-    return mark_changes(brief, load_previous(previous))
+    return load_previous(previous)
 
 
 def run_summarize(args: argparse.Namespace) -> int:

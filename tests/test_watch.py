@@ -28,10 +28,10 @@ LATE_ARTICLE = (
 class Watching:
     """``briefing build --watch`` in a subprocess, its stdout and stderr read line by line."""
 
-    def __init__(self, folder: Path, out: Path, cache: Path) -> None:
+    def __init__(self, folder: Path, out: Path, cache: Path, *options: str) -> None:
         env = dict(os.environ, BRIEFING_CACHE_DIR=str(cache), PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "briefing", "build", str(folder), "-o", str(out), "-f", "json", "--watch"],
+            [sys.executable, "-m", "briefing", "build", str(folder), "-o", str(out), "-f", "json", "--watch", *options],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         )
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
@@ -95,6 +95,38 @@ def test_an_article_dropped_into_the_folder_is_in_the_brief_within_one_rebuild(e
         code = watching.stop()
     assert code == 0  # Ctrl-C is how a watch ends
     assert not any("Traceback" in line for line in watching.stderr)
+
+
+def test_every_rebuild_says_what_is_new_since_the_same_earlier_brief(examples_dir: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch):
+    from briefing.cli import main
+
+    folder = tmp_path / "in"
+    shutil.copytree(examples_dir, folder)
+    out = tmp_path / "out"
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["build", str(folder), "-o", str(out), "-f", "json", "-q"]) == 0  # yesterday's brief
+    [yesterday] = out.glob("*.json")
+    earlier = json.loads(yesterday.read_text(encoding="utf-8"))
+    watching = Watching(folder, out, tmp_path / "cache", "--since", "auto")
+    try:
+        first = json.loads(Path(watching.next_output()).read_text(encoding="utf-8"))
+        assert first["since"] == earlier["as_of"] and {s["status"] for s in first["stories"]} == {"unchanged"}
+        watching.wait_for_stderr("watching")
+        (folder / "zz-late.md").write_text(LATE_ARTICLE, encoding="utf-8")
+        second = json.loads(Path(watching.next_output()).read_text(encoding="utf-8"))
+        (folder / "zz-later.md").write_text(  # another story: the late one is not touched by it
+            "---\ntitle: Karsk wheat harvest\noutlet: Day Desk\ndate: 2024-03-09\n---\n\n"
+            "Farmers in Karsk brought in a record wheat harvest on Saturday, the agriculture office said.\n",
+            encoding="utf-8")
+        third = json.loads(Path(watching.next_output()).read_text(encoding="utf-8"))
+    finally:
+        watching.stop()
+    for brief in (second, third):  # both against yesterday's brief, not against the watch's own last one
+        assert brief["since"] == earlier["as_of"]
+        [late] = [source["id"] for source in brief["sources"] if source["outlet"] == "Night Desk"]
+        [story] = [story for story in brief["stories"] if late in story["sources"]]
+        assert story["status"] in ("new", "updated")
 
 
 def test_what_cannot_be_watched_is_refused_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
