@@ -537,7 +537,7 @@ def watch_build(args: argparse.Namespace, options) -> int:
         # name): every rebuild says what is new since the same earlier brief.
         previous = earlier_brief(args, brief)
     write_outputs(args, marked_against(brief, previous), options)
-    ready_for_articles(build_options(args))
+    ready_for_articles(args.inputs, build_options(args))
 
     def ready() -> None:
         if not args.quiet:
@@ -563,17 +563,18 @@ def marked_against(brief, previous):
     return mark_changes(brief, previous) if previous is not None else brief
 
 
-def ready_for_articles(options) -> None:
+def ready_for_articles(inputs, options) -> None:
     """What the first new article needs, loaded while nothing is waiting: the model and the
-    theme matchers (a build whose facts all came from the cache made neither) and ranking's
-    libraries."""
+    theme matchers (a build whose facts all came from the cache made neither), ranking's
+    libraries and the project's state files (a build that reused the brief read none)."""
     import briefing.rank  # noqa: F401  (scikit-learn)
+    from briefing.pipeline import analysis_settings, load_project_state
 
     if options.engine == "local":
         from briefing.engine import extractor_for
-        from briefing.pipeline import analysis_settings
 
         extractor_for(analysis_settings(options))
+    load_project_state(inputs, options)
 
 
 def earlier_brief(args: argparse.Namespace, brief):

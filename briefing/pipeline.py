@@ -11,7 +11,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
@@ -503,6 +503,31 @@ def analysis_settings(options: BuildOptions):
 
     taxonomy = load_taxonomy(options.themes, replace=options.replace_themes)
     return AnalysisSettings(options.model, taxonomy, load_aliases(options.aliases), options.join_quotes)
+
+
+def load_project_state(inputs: Inputs, options: BuildOptions) -> None:
+    """Read a project's state files (dedupe's, the story index, the ranked stories) into this
+    process, as ``build`` finds them: a watching process does it while nothing waits, so the
+    first article to arrive does not pay for it (a first build that reused the brief read none)."""
+    from briefing.cache import DedupeMemory, ProjectRankings, analysis_context, project_file, read_project_file
+    from briefing.errors import StoryIndexError
+    from briefing.model_info import installed_model_label
+    from briefing.stories import StoryIndex
+
+    if not options.cache:
+        return
+    project = project_name(inputs)
+    DedupeMemory(project)
+    settings = analysis_settings(options)
+    label = installed_model_label(settings.model)
+    if not label:
+        return
+    context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
+    index = project_file("stories", project, "briefing.stories", context=context, suffix=".json")
+    if index.exists():
+        with suppress(StoryIndexError):
+            read_project_file(index, StoryIndex.load)
+    ProjectRankings(project, context)
 
 
 def dedupe_remembering(articles: Sequence[Article], inputs: Inputs | None) -> tuple[Article, ...]:

@@ -20,7 +20,6 @@ from pathlib import Path
 from briefing.errors import BriefingError
 from briefing.read import STDIN, is_web_url
 
-log = logging.getLogger("briefing")
 logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its "stopping watch" on Ctrl-C is the expected end
 
 SETTLE_MS = 100

@@ -147,6 +147,7 @@ def measure(label: str, command: list[str], *, articles: int, limit: float, env:
     import psutil
 
     print(f"-- {label} ...", file=sys.stderr, flush=True)
+    os.sync()  # the previous run's writes reach the disk first: a run's fsync must not wait for them
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -216,6 +217,7 @@ def watched_addition(label: str, command: list[str], folder: Path, row: dict, *,
     seconds, note = None, ""
     try:
         wait_for("err", "watching")
+        os.sync()
         started = time.perf_counter()
         (folder / "articles-extra-watched.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
         wait_for("out")

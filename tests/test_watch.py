@@ -148,3 +148,29 @@ def test_a_file_or_glob_is_watched_through_its_folder(tmp_path: Path):
     assert watched_paths([str(article)]) == (tmp_path / "desk",)
     assert watched_paths([str(tmp_path / "desk" / "*.txt"), str(tmp_path / "desk")]) == (tmp_path / "desk",)
     assert watched_paths([str(tmp_path / "*" / "*.md")]) == (tmp_path,)
+
+
+def test_a_watching_process_reads_the_projects_state_files_once(examples_dir: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    import briefing.cache as cache
+    from briefing.options import BuildOptions
+    from briefing.pipeline import build, load_project_state
+    from briefing.stories import StoryIndex
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_LOADED", {})
+    folder = tmp_path / "in"
+    shutil.copytree(examples_dir, folder)
+    build([folder])
+    cache._LOADED.clear()  # as a new process finds them
+    load_project_state([folder], BuildOptions())
+    kinds = sorted(path.parent.name for path in cache._LOADED)
+    assert kinds == ["dedupe", "rankings", "stories"]
+    read: list[str] = []
+    real_pickle, real_index = cache.read_pickle, StoryIndex.load
+    monkeypatch.setattr(cache, "read_pickle", lambda path: read.append(path.parent.name) or real_pickle(path))
+    monkeypatch.setattr(StoryIndex, "load", classmethod(lambda cls, path: read.append("stories") or real_index(path)))
+    (folder / "zz-late.md").write_text(LATE_ARTICLE, encoding="utf-8")
+    later = build([folder])
+    assert {"dedupe", "rankings", "stories"}.isdisjoint(read)  # the state came from memory
+    assert any(source.outlet == "Night Desk" for source in later.sources)
