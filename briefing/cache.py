@@ -312,8 +312,7 @@ class BriefCache:
         """Stored without its sources' texts (a 20,000-article brief was 94 MB with them):
         ``get`` puts them back from the articles read."""
         brief = dataclasses.replace(brief, sources=tuple(dataclasses.replace(a, text="") for a in brief.sources))
-        if write_pickle(self.path(key), brief, self.folder):
-            self.prune()
+        later(self.path(key), lambda: write_pickle(self.path(key), brief, self.folder) and self.prune())
 
     def prune(self) -> None:
         """Keep the ``KEPT_BRIEFS`` most recently used entries."""
@@ -459,7 +458,28 @@ def read_project_file(path: Path, load: Callable[[Path], object | None] | None =
 
 
 def write_project_file(path: Path, value: object) -> None:
-    remember_written(path, value, write_pickle(path, value, path.parent))
+    later(path, lambda: remember_written(path, value, write_pickle(path, value, path.parent)))
+
+
+def later(path: Path, write: Callable[[], object]) -> None:
+    """A cache write that a staying process (``keep_articles``) makes after the outputs are
+    written (``write_later_writes``), so the brief on disk does not wait for it; at once
+    otherwise. A later write to the same path replaces one not made yet. Only for what a
+    build reads once and a torn or missing write merely costs speed: dedupe's state, the
+    ranked stories, the brief cache."""
+    if _KEEP_ARTICLES:
+        _LATER[path] = write
+    else:
+        write()
+
+
+def write_later_writes() -> None:
+    while _LATER:
+        _path, write = _LATER.popitem()
+        write()
+
+
+_LATER: dict[Path, Callable[[], object]] = {}
 
 
 def remember_written(path: Path, value: object, written: bool) -> None:

@@ -521,7 +521,7 @@ def watch_build(args: argparse.Namespace, options) -> int:
     A rebuild that fails (no readable article left, say) is reported and the watch goes on."""
     import time
 
-    from briefing.cache import cache_root, keep_articles
+    from briefing.cache import cache_root, keep_articles, write_later_writes
     from briefing.watch import changes, files_under, watched_paths
 
     if args.output == STDOUT:
@@ -537,6 +537,7 @@ def watch_build(args: argparse.Namespace, options) -> int:
         # name): every rebuild says what is new since the same earlier brief.
         previous = earlier_brief(args, brief)
     write_outputs(args, marked_against(brief, previous), options)
+    write_later_writes()
     ready_for_articles(args.inputs, build_options(args))
 
     def ready() -> None:
@@ -551,6 +552,8 @@ def watch_build(args: argparse.Namespace, options) -> int:
             except BriefingError as error:
                 print(f"error: {one_line(str(error))}", file=sys.stderr, flush=True)
                 continue
+            finally:
+                write_later_writes()
             log.info("rebuilt after %d changed file(s) in %.2f s", len(changed), time.time() - started)
     except KeyboardInterrupt:  # Ctrl-C during a rebuild: every output is written whole or not at all
         pass

@@ -174,3 +174,23 @@ def test_a_watching_process_reads_the_projects_state_files_once(examples_dir: Pa
     later = build([folder])
     assert {"dedupe", "rankings", "stories"}.isdisjoint(read)  # the state came from memory
     assert any(source.outlet == "Night Desk" for source in later.sources)
+
+
+def test_a_watching_process_writes_its_cache_state_after_the_brief(examples_dir: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch):
+    import briefing.cache as cache
+    from briefing.pipeline import build
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_KEEP_ARTICLES", True)
+    monkeypatch.setattr(cache, "_LATER", {})
+    monkeypatch.setattr(cache, "_LOADED", {})
+    build([examples_dir])
+    put_off = {path.parent.name for path in cache._LATER}
+    assert put_off == {"dedupe", "rankings", "briefs"}
+    assert not [path for kind in ("dedupe", "rankings") for path in (tmp_path / "cache" / kind).glob("*.pickle")]
+    cache.write_later_writes()
+    assert not cache._LATER
+    assert all(any((tmp_path / "cache" / kind).glob(pattern))
+               for kind, pattern in (("dedupe", "*.pickle"), ("rankings", "*.pickle"), ("briefs", "*.brief")))
+    assert build([examples_dir]).sources  # and the next build reads them back (the brief, reused)
