@@ -335,13 +335,22 @@ class ShardedEntries:
         return self.folder / key[:2] / (key[2:] + self.SUFFIX)
 
     def get(self, key: str, kind: type) -> object | None:
+        """A staying process (``keep_articles``) keeps what it read or wrote: an entry's key
+        is its content (a read's: the file's path, size, times and inode), so it never goes stale."""
+        kept = _KEPT_ENTRIES.get((self.FOLDER, key))
+        if isinstance(kept, kind):
+            return kept
         stored = read_pickle(self.path(key))
         if not isinstance(stored, kind):
             return None
         touch(self.path(key))
+        if _KEEP_ARTICLES:
+            _KEPT_ENTRIES[self.FOLDER, key] = stored
         return stored
 
     def put(self, key: str, value: object) -> None:
+        if _KEEP_ARTICLES:
+            _KEPT_ENTRIES[self.FOLDER, key] = value
         if write_pickle(self.path(key), value, self.folder):
             self.written += 1
 
@@ -681,3 +690,4 @@ def keep_articles() -> None:
 
 _KEEP_ARTICLES = False
 _PRESENT: set[str] = set()  # fact entries a staying process has seen (``FactCache.has``)
+_KEPT_ENTRIES: dict[tuple[str, str], object] = {}  # reads and rankings a staying process has had

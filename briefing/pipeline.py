@@ -669,10 +669,12 @@ def default_title(ranked: Sequence) -> str:
     mentions: Counter[str] = Counter()
     for story in ranked:
         for claim in story.claims:
+            named = [entity for entity in claim.entities if len(entity) <= MAX_TITLE_ENTITY]
+            if not named:
+                continue
             sources = {support.source for support in claim.support}
-            for entity in claim.entities:
-                if len(entity) <= MAX_TITLE_ENTITY:
-                    sources_by_entity.setdefault(entity, set()).update(sources)
-                    mentions[entity] += 1
+            for entity in named:
+                sources_by_entity.setdefault(entity, set()).update(sources)
+                mentions[entity] += 1
     ranked = sorted(sources_by_entity, key=lambda e: (-len(sources_by_entity[e]), -mentions[e], e))
     return " and ".join(ranked[:2]) or "News briefing"

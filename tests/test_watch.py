@@ -194,3 +194,26 @@ def test_a_watching_process_writes_its_cache_state_after_the_brief(examples_dir:
     assert all(any((tmp_path / "cache" / kind).glob(pattern))
                for kind, pattern in (("dedupe", "*.pickle"), ("rankings", "*.pickle"), ("briefs", "*.brief")))
     assert build([examples_dir]).sources  # and the next build reads them back (the brief, reused)
+
+
+def test_a_watching_process_keeps_the_files_it_has_read(examples_dir: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    import briefing.cache as cache
+    from briefing.pipeline import build
+
+    monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_KEEP_ARTICLES", True)
+    for name, empty in (("_LATER", {}), ("_LOADED", {}), ("_KEPT_ENTRIES", {}), ("_PRESENT", set())):
+        monkeypatch.setattr(cache, name, empty)
+    folder = tmp_path / "in"
+    shutil.copytree(examples_dir, folder)
+    build([folder])
+    cache.write_later_writes()
+    opened: list[Path] = []
+    real = cache.read_pickle
+    monkeypatch.setattr(cache, "read_pickle", lambda path: opened.append(path) or real(path))
+    (folder / "zz-late.md").write_text(LATE_ARTICLE, encoding="utf-8")
+    later = build([folder])
+    reads = [path for path in opened if path.parent.parent.name == "reads"]
+    assert len(reads) == 1  # only the new file was looked for; the eleven others came from memory
+    assert len(later.sources) == len(list(examples_dir.glob("[0-9]*"))) + 1
