@@ -189,6 +189,22 @@ def content_digest(*parts: str) -> str:
     return digest.hexdigest()
 
 
+@dataclasses.dataclass
+class Staying:
+    """What a process kept for the next build (``--watch``: ``keep_articles``) holds between
+    builds. Project files are kept in any process for as long as the file on disk is the one it
+    read or wrote last; the rest only while ``on``."""
+
+    on: bool = False
+    loaded: dict[Path, tuple[tuple, object]] = dataclasses.field(default_factory=dict)  # by the file's stamp
+    entries: dict[tuple[str, str], object] = dataclasses.field(default_factory=dict)  # read-cache entries
+    facts: set[str] = dataclasses.field(default_factory=set)  # fact entries seen present (marked used once)
+    later: dict[Path, Callable[[], object]] = dataclasses.field(default_factory=dict)  # writes after the outputs
+
+
+STAYING = Staying()
+
+
 class FactCache:
     """Per-article facts on disk, shared by every run (and every process) on this machine."""
 
@@ -217,15 +233,15 @@ class FactCache:
         """Whether an entry is stored under ``key`` (marked as used; not read: a damaged
         entry is found when it is read, and the caller analyses the article again). A
         process that stays (``keep_articles``) marks each entry once, not on every build."""
-        if key in _PRESENT:
+        if key in STAYING.facts:
             return True
         path = self.path(key)
         try:
             os.utime(path)
         except OSError:
             return False
-        if _KEEP_ARTICLES:
-            _PRESENT.add(key)
+        if STAYING.on:
+            STAYING.facts.add(key)
         return True
 
     def put(self, key: str, facts: Iterable[Fact]) -> bool:
@@ -326,6 +342,7 @@ class ShardedEntries:
     FOLDER = ""
     SUFFIX = ""
     KEPT = 0
+    KEPT_WHILE_STAYING = False  # a staying process keeps the entries it had in memory
 
     def __init__(self, root: Path | None = None) -> None:
         self.folder = (root or cache_root()) / self.FOLDER
@@ -335,28 +352,29 @@ class ShardedEntries:
         return self.folder / key[:2] / (key[2:] + self.SUFFIX)
 
     def get(self, key: str, kind: type) -> object | None:
-        """A staying process (``keep_articles``) keeps what it read or wrote: an entry's key
-        is its content (a read's: the file's path, size, times and inode), so it never goes stale."""
-        kept = _KEPT_ENTRIES.get((self.FOLDER, key))
+        kept = STAYING.entries.get((self.FOLDER, key))
         if isinstance(kept, kind):
             return kept
         stored = read_pickle(self.path(key))
         if not isinstance(stored, kind):
             return None
         touch(self.path(key))
-        if _KEEP_ARTICLES:
-            _KEPT_ENTRIES[self.FOLDER, key] = stored
+        self.keep(key, stored)
         return stored
 
     def put(self, key: str, value: object) -> None:
-        if _KEEP_ARTICLES:
-            _KEPT_ENTRIES[self.FOLDER, key] = value
+        self.keep(key, value)
         if write_pickle(self.path(key), value, self.folder):
             self.written += 1
 
     def prune(self) -> None:
         if self.written:
             keep_newest(self.folder.glob(f"*/*{self.SUFFIX}"), self.KEPT)
+
+    def keep(self, key: str, value: object) -> None:
+        """An entry's key is its content, so what a staying process keeps never goes stale."""
+        if STAYING.on and self.KEPT_WHILE_STAYING:
+            STAYING.entries[self.FOLDER, key] = value
 
 
 class RankingCache(ShardedEntries):
@@ -399,9 +417,12 @@ class ProjectRankings:
 class ReadCache(ShardedEntries):
     """One input file as read and cleaned, by its path, size, times and inode, the day (cleaning
     drops dates after it) and the reading code: a daily run over a folder parses only the files
-    that changed. Never for standard input or URLs."""
+    that changed. Never for standard input or URLs. A staying process keeps the files it has
+    read (the key is the file's path, size, times and inode); stories' rankings it has in
+    ``ProjectRankings`` already."""
 
     FOLDER, SUFFIX, KEPT = "reads", READ_SUFFIX, KEPT_READS
+    KEPT_WHILE_STAYING = True
 
     def __init__(self, root: Path | None = None) -> None:
         super().__init__(root)
@@ -457,12 +478,12 @@ def read_project_file(path: Path, load: Callable[[Path], object | None] | None =
     between the builds of one process (``--watch``) for as long as the file on disk is the one
     this process read or wrote last: a rebuild then reads none of them again."""
     stamp = _stamp(path)
-    kept = _LOADED.get(path)
+    kept = STAYING.loaded.get(path)
     if kept is not None and stamp is not None and kept[0] == stamp:
         return kept[1]
     value = (load or read_pickle)(path)
     if value is not None and stamp is not None:
-        _LOADED[path] = (stamp, value)
+        STAYING.loaded[path] = (stamp, value)
     return value
 
 
@@ -476,19 +497,16 @@ def later(path: Path, write: Callable[[], object]) -> None:
     otherwise. A later write to the same path replaces one not made yet. Only for what a
     build reads once and a torn or missing write merely costs speed: dedupe's state, the
     ranked stories, the brief cache."""
-    if _KEEP_ARTICLES:
-        _LATER[path] = write
+    if STAYING.on:
+        STAYING.later[path] = write
     else:
         write()
 
 
 def write_later_writes() -> None:
-    while _LATER:
-        _path, write = _LATER.popitem()
+    while STAYING.later:
+        _path, write = STAYING.later.popitem()
         write()
-
-
-_LATER: dict[Path, Callable[[], object]] = {}
 
 
 def remember_written(path: Path, value: object, written: bool) -> None:
@@ -496,9 +514,9 @@ def remember_written(path: Path, value: object, written: bool) -> None:
     since it may hold changes the file does not)."""
     stamp = _stamp(path) if written else None
     if stamp is None:
-        _LOADED.pop(path, None)
+        STAYING.loaded.pop(path, None)
     else:
-        _LOADED[path] = (stamp, value)
+        STAYING.loaded[path] = (stamp, value)
 
 
 def _stamp(path: Path) -> tuple | None:
@@ -507,9 +525,6 @@ def _stamp(path: Path) -> tuple | None:
     except OSError:
         return None
     return status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
-
-
-_LOADED: dict[Path, tuple[tuple, object]] = {}
 
 
 def keep_newest(paths: Iterable[Path], kept: int) -> None:
@@ -674,7 +689,7 @@ def touch(path: Path) -> None:
 def forget_articles() -> None:
     """Let go of the articles the key caches hold: the build that needed them is over (unless
     the process stays for the next one: ``keep_articles``)."""
-    if _KEEP_ARTICLES:
+    if STAYING.on:
         return
     article_key.cache_clear()
     content_digest.cache_clear()
@@ -684,10 +699,4 @@ def forget_articles() -> None:
 def keep_articles() -> None:
     """``--watch``: the next build reads mostly the same articles, so their keys and word
     counts are kept (equal articles hit the caches: 0.5 s of hashing at 10,000 articles)."""
-    global _KEEP_ARTICLES
-    _KEEP_ARTICLES = True
-
-
-_KEEP_ARTICLES = False
-_PRESENT: set[str] = set()  # fact entries a staying process has seen (``FactCache.has``)
-_KEPT_ENTRIES: dict[tuple[str, str], object] = {}  # reads and rankings a staying process has had
+    STAYING.on = True

@@ -158,13 +158,13 @@ def test_a_watching_process_reads_the_projects_state_files_once(examples_dir: Pa
     from briefing.stories import StoryIndex
 
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "_LOADED", {})
+    monkeypatch.setattr(cache, "STAYING", cache.Staying())
     folder = tmp_path / "in"
     shutil.copytree(examples_dir, folder)
     build([folder])
-    cache._LOADED.clear()  # as a new process finds them
+    cache.STAYING.loaded.clear()  # as a new process finds them
     load_project_state([folder], BuildOptions())
-    kinds = sorted(path.parent.name for path in cache._LOADED)
+    kinds = sorted(path.parent.name for path in cache.STAYING.loaded)
     assert kinds == ["dedupe", "rankings", "stories"]
     read: list[str] = []
     real_pickle, real_index = cache.read_pickle, StoryIndex.load
@@ -182,15 +182,13 @@ def test_a_watching_process_writes_its_cache_state_after_the_brief(examples_dir:
     from briefing.pipeline import build
 
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "_KEEP_ARTICLES", True)
-    monkeypatch.setattr(cache, "_LATER", {})
-    monkeypatch.setattr(cache, "_LOADED", {})
+    monkeypatch.setattr(cache, "STAYING", cache.Staying(on=True))
     build([examples_dir])
-    put_off = {path.parent.name for path in cache._LATER}
+    put_off = {path.parent.name for path in cache.STAYING.later}
     assert put_off == {"dedupe", "rankings", "briefs"}
     assert not [path for kind in ("dedupe", "rankings") for path in (tmp_path / "cache" / kind).glob("*.pickle")]
     cache.write_later_writes()
-    assert not cache._LATER
+    assert not cache.STAYING.later
     assert all(any((tmp_path / "cache" / kind).glob(pattern))
                for kind, pattern in (("dedupe", "*.pickle"), ("rankings", "*.pickle"), ("briefs", "*.brief")))
     assert build([examples_dir]).sources  # and the next build reads them back (the brief, reused)
@@ -202,9 +200,7 @@ def test_a_watching_process_keeps_the_files_it_has_read(examples_dir: Path, tmp_
     from briefing.pipeline import build
 
     monkeypatch.setenv("BRIEFING_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "_KEEP_ARTICLES", True)
-    for name, empty in (("_LATER", {}), ("_LOADED", {}), ("_KEPT_ENTRIES", {}), ("_PRESENT", set())):
-        monkeypatch.setattr(cache, name, empty)
+    monkeypatch.setattr(cache, "STAYING", cache.Staying(on=True))
     folder = tmp_path / "in"
     shutil.copytree(examples_dir, folder)
     build([folder])
