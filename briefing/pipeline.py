@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 from briefing.errors import BriefingError, NoArticlesError
 from briefing.model import Article, Brief, Fact, Skipped, Taxonomy
@@ -199,11 +200,11 @@ def indexed_stories(corpus: Corpus, inputs: Inputs, facts: CorpusFacts):
     is rebuilt, and two runs at once take turns."""
     import fcntl
 
-    from briefing.cache import project_file, read_project_file, remember_written
+    from briefing.cache import read_project_file, remember_written
     from briefing.errors import StoryIndexError
     from briefing.stories import StoryIndex
 
-    path = project_file("stories", project_name(inputs), "briefing.stories", context=corpus.context, suffix=".json")
+    path = story_index_path(project_name(inputs), corpus.context)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = open(path.with_suffix(".lock"), "a")
@@ -229,6 +230,13 @@ def indexed_stories(corpus: Corpus, inputs: Inputs, facts: CorpusFacts):
             log.warning("%s", error)
         log.info("story index: %d stories, %d changed by this run", len(index), len(index.changed))
         return index.stories(corpus.articles)
+
+
+def story_index_path(project: str, context: str) -> Path:
+    """The project's story index, for the analysis context and the stories stage's code."""
+    from briefing.cache import project_file
+
+    return project_file("stories", project, "briefing.stories", context=context, suffix=".json")
 
 
 STORY_CLAIMS = 20
@@ -505,11 +513,11 @@ def analysis_settings(options: BuildOptions):
     return AnalysisSettings(options.model, taxonomy, load_aliases(options.aliases), options.join_quotes)
 
 
-def load_project_state(inputs: Inputs, options: BuildOptions) -> None:
+def load_project_state(inputs: Inputs, options: BuildOptions, settings=None) -> None:
     """Read a project's state files (dedupe's, the story index, the ranked stories) into this
     process, as ``build`` finds them: a watching process does it while nothing waits, so the
     first article to arrive does not pay for it (a first build that reused the brief read none)."""
-    from briefing.cache import DedupeMemory, ProjectRankings, analysis_context, project_file, read_project_file
+    from briefing.cache import DedupeMemory, ProjectRankings, analysis_context, read_project_file
     from briefing.errors import StoryIndexError
     from briefing.model_info import installed_model_label
     from briefing.stories import StoryIndex
@@ -518,12 +526,12 @@ def load_project_state(inputs: Inputs, options: BuildOptions) -> None:
         return
     project = project_name(inputs)
     DedupeMemory(project)
-    settings = analysis_settings(options)
+    settings = settings or analysis_settings(options)
     label = installed_model_label(settings.model)
     if not label:
         return
     context = analysis_context(label, settings.taxonomy, settings.aliases, settings.join_quotes)
-    index = project_file("stories", project, "briefing.stories", context=context, suffix=".json")
+    index = story_index_path(project, context)
     if index.exists():
         with suppress(StoryIndexError):
             read_project_file(index, StoryIndex.load)
