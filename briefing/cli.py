@@ -491,16 +491,13 @@ def build_brief(args: argparse.Namespace, previous=None):
     """The brief, marked against the earlier one ``--since`` names; ``previous`` (``--watch``):
     against that one, loaded once, whatever the output folder holds by now."""
     from briefing.pipeline import build
-    from briefing.since import mark_changes
 
     options = build_options(args)
-    if previous is not None or args.watch:
+    if args.watch:
         brief = build(args.inputs, options.replace(since=None), stdin=stdin_of(args), progress=args.progress)
-        return mark_changes(brief, previous) if previous is not None else brief
+        return marked_against(brief, previous)
     brief = build(args.inputs, options, stdin=stdin_of(args), progress=args.progress)
-    if args.since == "auto" and (previous := earlier_brief(args, brief)) is not None:
-        return mark_changes(brief, previous)
-    return brief
+    return marked_against(brief, earlier_brief(args, brief)) if args.since == "auto" else brief
 
 
 def write_outputs(args: argparse.Namespace, brief, options) -> None:
@@ -530,12 +527,11 @@ def watch_build(args: argparse.Namespace, options) -> int:
     keep_articles()
     ignored = (args.output, cache_root())
     before = files_under(paths, ignored)
-    previous = earlier_brief(args, None) if args.since and args.since != "auto" else None  # a bad file fails first
+    # Read once, before this watch writes its first brief (which may take the earlier one's name),
+    # so every rebuild says what is new since the same earlier brief; a bad file fails first.
+    previous = earlier_brief(args, None) if args.since != "auto" else None
     brief = build_brief(args)
-    if args.since == "auto":
-        # Read once, before this watch writes its first brief (which may take the earlier one's
-        # name): every rebuild says what is new since the same earlier brief.
-        previous = earlier_brief(args, brief)
+    previous = earlier_brief(args, brief) if args.since == "auto" else previous
     write_outputs(args, marked_against(brief, previous), options)
     write_later_writes()
     ready_for_articles(args.inputs, build_options(args))
@@ -573,11 +569,12 @@ def ready_for_articles(inputs, options) -> None:
     import briefing.rank  # noqa: F401  (scikit-learn)
     from briefing.pipeline import analysis_settings, load_project_state
 
+    settings = analysis_settings(options)
     if options.engine == "local":
         from briefing.engine import extractor_for
 
-        extractor_for(analysis_settings(options))
-    load_project_state(inputs, options)
+        extractor_for(settings)
+    load_project_state(inputs, options, settings)
 
 
 def earlier_brief(args: argparse.Namespace, brief):
