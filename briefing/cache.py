@@ -63,7 +63,7 @@ CACHE_SCHEMA = 1
 
 DEFAULT_MAX_MB = 500
 ENTRY_SUFFIX = ".facts"
-SIZE_FILE = "size"  # bytes of facts the last walk of the folder found, plus those written since
+SIZE_FILE = "size"  # bytes of facts the last walk found plus those written since, and when it walked
 SIZE_FILE_DAYS = 1  # walked again at least this often: other processes write and delete too
 BRIEF_SUFFIX = ".brief"
 KEPT_BRIEFS = 16
@@ -262,19 +262,17 @@ class FactCache:
         checked first, since walking 10,000 entries cost a one-article run 0.4 s."""
         ledger = self.folder / SIZE_FILE
         with suppress(OSError, ValueError):
-            status = ledger.stat()
-            if time.time() - status.st_mtime < SIZE_FILE_DAYS * 86400:
-                known = int(ledger.read_text(encoding="ascii")) + self.written_bytes
-                if known <= self.max_bytes:
-                    if self.written_bytes:
-                        write_atomically(ledger, str(known).encode("ascii"), durable=False)
-                        os.utime(ledger, (status.st_atime, status.st_mtime))  # its age is the last walk's
-                    self.written_bytes = 0
-                    return 0
+            size, walked = ledger.read_text(encoding="ascii").split()
+            known = int(size) + self.written_bytes
+            if time.time() - float(walked) < SIZE_FILE_DAYS * 86400 and known <= self.max_bytes:
+                if self.written_bytes:
+                    write_atomically(ledger, f"{known} {walked}".encode("ascii"), durable=False)
+                self.written_bytes = 0
+                return 0
         removed, total = self.walk_and_prune()
         self.written_bytes = 0
         with suppress(OSError):
-            write_atomically(ledger, str(total).encode("ascii"), durable=False)
+            write_atomically(ledger, f"{total} {time.time():.0f}".encode("ascii"), durable=False)
         return removed
 
     def walk_and_prune(self) -> tuple[int, int]:
